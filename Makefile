@@ -1,0 +1,23 @@
+GO ?= go
+
+.PHONY: run test bench build vet fmt
+
+## run: the whole pipeline on an embedded NATS server over bundled candles
+run:
+	$(GO) run ./cmd/tabot run
+
+## test: every test, the race detector on
+test:
+	$(GO) vet ./...
+	$(GO) test -race -count=1 ./...
+
+## bench: the benchmarks, with allocations
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem ./...
+
+## build: the three function binaries and tabot into bin/
+build:
+	CGO_ENABLED=0 $(GO) build -o bin/ ./cmd/tabot ./functions/...
+
+fmt:
+	gofmt -w .
