@@ -105,3 +105,17 @@ func (in *Input) DMI(n int) indicator.DMIResult {
 		return indicator.DMI(in.High, in.Low, in.Close, n)
 	})
 }
+
+// Highest returns the rolling maximum of highs over n candles.
+func (in *Input) Highest(n int) []float64 {
+	return memo(in, cacheKey{name: "hh", a: n}, func() []float64 {
+		return indicator.Highest(in.High, n)
+	})
+}
+
+// Lowest returns the rolling minimum of lows over n candles.
+func (in *Input) Lowest(n int) []float64 {
+	return memo(in, cacheKey{name: "ll", a: n}, func() []float64 {
+		return indicator.Lowest(in.Low, n)
+	})
+}
