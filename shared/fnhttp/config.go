@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"time"
 
+	ce "github.com/cloudevents/sdk-go/v2/event"
 	"github.com/kelseyhightower/envconfig"
 
 	"github.com/tabot-functions/tabot/shared/logs"
@@ -95,6 +96,12 @@ func (c Common) Overrides() (map[string]string, error) {
 	}
 	if err := json.Unmarshal([]byte(c.CEOverrides), &o); err != nil {
 		return nil, fmt.Errorf("want {\"extensions\":{...}}: %w", err)
+	}
+	for name := range o.Extensions {
+		if !ce.IsExtensionNameValid(name) {
+			return nil, fmt.Errorf("extension name %q: want letters and "+
+				"digits", name)
+		}
 	}
 	return o.Extensions, nil
 }

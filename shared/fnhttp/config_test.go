@@ -66,6 +66,7 @@ func TestLoadErrors(t *testing.T) {
 		{"PUSHGATEWAY_URL", "pushgateway:9091", "PUSHGATEWAY_URL"},
 		{"SYMBOLS", "btcusdt", "SYMBOLS"},
 		{"K_CE_OVERRIDES", "{", "K_CE_OVERRIDES"},
+		{"K_CE_OVERRIDES", `{"extensions":{"a-b":"x"}}`, "K_CE_OVERRIDES"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.key+"="+tt.value, func(t *testing.T) {

@@ -165,7 +165,12 @@ func wrapWindow(body []byte) (*ce.Event, error) {
 	return valid(&e)
 }
 
+// valid checks e's attributes; only CloudEvents 1.0 is taken.
 func valid(e *ce.Event) (*ce.Event, error) {
+	if v := e.SpecVersion(); v != ce.CloudEventsVersionV1 {
+		return nil, badBody("specversion %q, want %q", v,
+			ce.CloudEventsVersionV1)
+	}
 	if err := e.Validate(); err != nil {
 		return nil, badBody("invalid event: %s", oneLine(err.Error()))
 	}

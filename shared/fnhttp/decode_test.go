@@ -51,6 +51,9 @@ func FuzzDecode(f *testing.F) {
 		{"", "", `[]`},
 		{"", "", `{"specversion":1}`},
 		{"", "", `{"specversion":"1.0","datacontenttype":"a/b+json","data":1}`},
+		{"", "", `{"specversion":"0.3","00":"0","datacontentencoding":"",` +
+			`"data":""}`},
+		{"", "0.3", "abc"},
 	}
 	for _, s := range seeds {
 		f.Add(s.ct, s.specversion, []byte(s.body))

@@ -233,6 +233,10 @@ func TestBadForms(t *testing.T) {
 			`{"specversion":"1.0","id":"1","source":"/x","type":"t",` +
 				`"datacontenttype":"text/plain","data":{"a":1}}`, 400,
 			metrics.ErrDecode, "structured event"},
+		{"binary 0.3", map[string]string{
+			"Ce-Specversion": "0.3", "Ce-Id": "1", "Ce-Type": "t",
+			"Ce-Source": "/x"}, window, 400, metrics.ErrDecode,
+			"want \"1.0\""},
 		{"binary without source", map[string]string{
 			"Ce-Specversion": "1.0", "Ce-Id": "1", "Ce-Type": "t",
 			"Content-Type": "application/json"}, window, 400,
