@@ -91,8 +91,8 @@ type Result struct {
 
 // StrategyResult is one strategy's part of a run.
 type StrategyResult struct {
-	ID string `json:"id"`
-	Stats
+	ID      string   `json:"id"`
+	Stats   Stats    `json:"stats"`
 	Signals []Signal `json:"signals"`
 	Trades  []Trade  `json:"trades"`
 }
