@@ -1,0 +1,350 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/push"
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/tabot-functions/tabot/shared/backtest"
+	"github.com/tabot-functions/tabot/shared/backtest/report"
+	"github.com/tabot-functions/tabot/shared/candle"
+	"github.com/tabot-functions/tabot/shared/metrics"
+	"github.com/tabot-functions/tabot/shared/strategy"
+)
+
+// pushJob is the Pushgateway job of backtest results; the group is the
+// data set (the candle file's name without its extension).
+const pushJob = "tabot_backtest"
+
+// pushTimeout bounds the push of the results.
+const pushTimeout = 10 * time.Second
+
+// progressMin is the number of candles from which a terminal gets a
+// progress bar.
+const progressMin = 2000
+
+func backtestCommand() command {
+	return command{
+		summary: "replay a candle file through the strategies and " +
+			"simulate their trades",
+		run: runBacktest,
+	}
+}
+
+// backtestFlags are the options of tabot backtest.
+type backtestFlags struct {
+	data       string
+	strategies []string
+	symbol     string
+	interval   string
+	window     int
+	bounds     strategy.Bounds
+	fee        float64
+	timeStop   time.Duration
+	workers    int
+	json       bool
+	html       string
+	push       string
+}
+
+// fileName matches candle files named like btcusdt_1h_2021-11_2022-07.csv.
+var fileName = regexp.MustCompile(`^([A-Za-z0-9]+)_([0-9]+[mhdwM])(?:[_.]|$)`)
+
+func parseBacktestFlags(args []string, stderr io.Writer) (backtestFlags,
+	error) {
+	var f backtestFlags
+	fs := flag.NewFlagSet("tabot backtest", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&f.data, "data", "", "candle CSV `file` (required): "+
+		"open_time,open,high,low,close,volume; open_time in ms")
+	ids := fs.String("strategies", "all", "strategy `ids`, comma "+
+		"separated, or all")
+	fs.StringVar(&f.symbol, "symbol", "", "symbol the strategies see "+
+		"(default: from the file name, e.g. btcusdt_1h_... is BTCUSDT)")
+	fs.StringVar(&f.interval, "interval", "", "candle interval, e.g. "+
+		"15m (default: from the file name)")
+	fs.IntVar(&f.window, "window", backtest.DefaultWindow,
+		"candles in each window, as WINDOW_SIZE live")
+	fs.Float64Var(&f.bounds.Min, "min-confidence",
+		strategy.DefaultBounds().Min, "lowest confidence of a signal, as "+
+			"MIN_CONFIDENCE live")
+	fs.Float64Var(&f.bounds.Max, "max-confidence",
+		strategy.DefaultBounds().Max, "highest confidence of a signal, as "+
+			"MAX_CONFIDENCE live")
+	fs.Float64Var(&f.fee, "fee", backtest.DefaultFee, "fee per side, a "+
+		"fraction of the notional (0.001 is 0.1 %)")
+	fs.DurationVar(&f.timeStop, "time-stop", 0, "close a trade this "+
+		"long after its entry, e.g. 24h (0: never)")
+	fs.IntVar(&f.workers, "workers", 0, "candles evaluated in parallel "+
+		"(0: one per CPU)")
+	fs.BoolVar(&f.json, "json", false, "print the result as JSON "+
+		"instead of a table")
+	fs.StringVar(&f.html, "html", "", "write a self-contained HTML "+
+		"report to `file`")
+	fs.StringVar(&f.push, "push", "", "push the backtest metrics to the "+
+		"Pushgateway at `url`")
+
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(stderr, "usage: tabot backtest --data FILE [flags]")
+			fs.SetOutput(stderr)
+			fs.PrintDefaults()
+			return f, err
+		}
+		return f, fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return f, fmt.Errorf("%w: unexpected argument %q", errUsage,
+			fs.Arg(0))
+	}
+	if f.data == "" {
+		return f, fmt.Errorf("%w: --data FILE is required", errUsage)
+	}
+	for _, id := range strings.Split(*ids, ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			f.strategies = append(f.strategies, id)
+		}
+	}
+	if len(f.strategies) == 0 {
+		return f, fmt.Errorf("%w: --strategies is empty", errUsage)
+	}
+	if err := f.inferMarket(); err != nil {
+		return f, err
+	}
+	if f.push != "" {
+		u, err := url.Parse(f.push)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") ||
+			u.Host == "" {
+			return f, fmt.Errorf("%w: --push %q: want http(s)://host:port",
+				errUsage, f.push)
+		}
+	}
+	if f.window <= 0 || f.workers < 0 {
+		return f, fmt.Errorf("%w: --window must be positive and "+
+			"--workers not negative", errUsage)
+	}
+	return f, nil
+}
+
+// inferMarket fills symbol and interval from the data file's name where
+// the flags left them empty.
+func (f *backtestFlags) inferMarket() error {
+	m := fileName.FindStringSubmatch(filepath.Base(f.data))
+	if m != nil && f.symbol == "" {
+		f.symbol = strings.ToUpper(m[1])
+	}
+	if m != nil && f.interval == "" {
+		f.interval = m[2]
+	}
+	if f.symbol == "" || f.interval == "" {
+		return fmt.Errorf("%w: --symbol and --interval are required: the "+
+			"file name %q does not start with symbol_interval_ (e.g. "+
+			"btcusdt_1h_...)", errUsage, filepath.Base(f.data))
+	}
+	return nil
+}
+
+// dataset is the name of the data set: the file name without extension.
+func (f *backtestFlags) dataset() string {
+	base := filepath.Base(f.data)
+	return strings.TrimSuffix(base, filepath.Ext(base))
+}
+
+func runBacktest(ctx context.Context, args []string, stdout,
+	stderr io.Writer) error {
+	f, err := parseBacktestFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	list, err := strategy.Default().Select(f.strategies)
+	if err != nil {
+		return fmt.Errorf("%w: --strategies: %v", errUsage, err)
+	}
+	if len(list) == 0 {
+		return errors.New("no strategy is registered in this build")
+	}
+	cs, err := readCandles(f.data)
+	if err != nil {
+		return err
+	}
+
+	s := candle.NewSeries(cs)
+	cfg := backtest.Config{Symbol: f.symbol, Interval: f.interval,
+		Window: f.window, Bounds: f.bounds, Workers: f.workers,
+		Rules: backtest.Rules{Fee: f.fee, TimeStop: f.timeStop}}
+	bar := newProgress(stderr, len(cs))
+	if bar != nil {
+		cfg.Progress = func(done, _ int) { _ = bar.Set(done) }
+	}
+	res, err := backtest.Run(ctx, s, list, cfg)
+	if bar != nil {
+		_ = bar.Finish()
+	}
+	if errors.Is(err, backtest.ErrConfig) {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if err != nil {
+		return err
+	}
+
+	if f.json {
+		err = json.NewEncoder(stdout).Encode(res)
+	} else {
+		err = writeTable(stdout, res)
+	}
+	if err != nil {
+		return fmt.Errorf("write result: %w", err)
+	}
+	if f.html != "" {
+		if err := writeReport(f.html, res, s); err != nil {
+			return err
+		}
+	}
+	if f.push != "" {
+		return pushResult(ctx, f.push, f.dataset(), res)
+	}
+	return nil
+}
+
+// readCandles reads a candle CSV file.
+func readCandles(name string) ([]candle.Candle, error) {
+	file, err := os.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("read candles: %w", err)
+	}
+	defer file.Close()
+	cs, err := backtest.ReadCSV(file)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", filepath.Base(name), err)
+	}
+	return cs, nil
+}
+
+// newProgress returns a progress bar of n candles on stderr when it is a
+// terminal and n is large enough to wait for; nil otherwise.
+func newProgress(stderr io.Writer, n int) *progressbar.ProgressBar {
+	file, ok := stderr.(*os.File)
+	if !ok || n < progressMin || !term.IsTerminal(int(file.Fd())) {
+		return nil
+	}
+	return progressbar.NewOptions(n,
+		progressbar.OptionSetWriter(stderr),
+		progressbar.OptionSetDescription("backtest"),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSetItsString("candles"),
+		progressbar.OptionShowIts(),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+	)
+}
+
+// writeTable prints res as one line per strategy.
+func writeTable(w io.Writer, res *backtest.Result) error {
+	stamp := func(ms int64) string {
+		return time.UnixMilli(ms).UTC().Format("2006-01-02 15:04")
+	}
+	timeStop := res.TimeStop
+	if timeStop == "0s" {
+		timeStop = "none"
+	}
+	fmt.Fprintf(w, "%s %s: %d candles from %s to %s UTC; window %d, "+
+		"confidence %.2f-%.2f, fee %.3f %% per side, time stop %s\n\n",
+		res.Symbol, res.Interval, res.Candles, stamp(res.FirstOpenTime),
+		stamp(res.LastOpenTime), res.Window, res.MinConfidence,
+		res.MaxConfidence, 100*res.Fee, timeStop)
+
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "strategy\tsignals\tin pos.\ttrades\twin rate\t"+
+		"P&L %\tprofit factor\tmax DD %\tavg bars\t")
+	for _, r := range res.Strategies {
+		st := r.Stats
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t\n", r.ID,
+			st.Signals, st.InPosition, st.Trades,
+			ifTrades(st, fmt.Sprintf("%.1f %%", 100*st.WinRate)),
+			ifTrades(st, fmt.Sprintf("%+.2f", 100*st.PnL)),
+			ifTrades(st, factor(st.ProfitFactor)),
+			ifTrades(st, fmt.Sprintf("%.2f", 100*st.MaxDrawdown)),
+			ifTrades(st, fmt.Sprintf("%.1f", st.AvgBars)))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintln(w, "\nsignals: decisions within the confidence "+
+		"bounds, holds included (holds are alerts, never traded); in pos.: "+
+		"buys and sells that came while the strategy's previous trade was "+
+		"open, counted but not traded. P&L sums the trades' returns net of "+
+		"fees, each trade staking the same amount.")
+	return err
+}
+
+func ifTrades(st backtest.Stats, s string) string {
+	if st.Trades == 0 {
+		return "-"
+	}
+	return s
+}
+
+func factor(r backtest.Ratio) string {
+	if math.IsInf(float64(r), 1) {
+		return "inf"
+	}
+	return fmt.Sprintf("%.2f", float64(r))
+}
+
+// writeReport writes the HTML report of res to name.
+func writeReport(name string, res *backtest.Result, s candle.Series) error {
+	file, err := os.Create(name)
+	if err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	if err := report.Write(file, res, s); err != nil {
+		file.Close()
+		return fmt.Errorf("write report: %w", err)
+	}
+	if err := file.Close(); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	return nil
+}
+
+// pushResult sends the backtest gauges of every strategy to the
+// Pushgateway at rawURL, in the group {job="tabot_backtest",
+// dataset=...}, replacing what that group held.
+// TODO: use shared/push once it lands on main; it groups by instance,
+// where a backtest groups by data set.
+func pushResult(ctx context.Context, rawURL, dataset string,
+	res *backtest.Result) error {
+	reg := prometheus.NewRegistry()
+	m := metrics.NewBacktest(reg)
+	for _, r := range res.Strategies {
+		m.Record(r.ID, r.Stats.Accuracy, r.Stats.PnL, r.Stats.WinRate)
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, pushTimeout)
+	defer cancel()
+	err := push.New(rawURL, pushJob).Grouping("dataset", dataset).
+		Gatherer(reg).PushContext(ctx)
+	if err != nil {
+		return fmt.Errorf("push metrics: %w", err)
+	}
+	return nil
+}
