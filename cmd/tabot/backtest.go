@@ -12,8 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -272,35 +272,53 @@ func writeTable(w io.Writer, res *backtest.Result) error {
 		stamp(res.LastOpenTime), res.Window, res.MinConfidence,
 		res.MaxConfidence, 100*res.Fee, timeStop)
 
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "strategy\tsignals\tin pos.\ttrades\twin rate\t"+
-		"P&L %\tprofit factor\tmax DD %\tavg bars\t")
+	rows := [][]string{{"strategy", "signals", "in pos.", "trades",
+		"win rate", "P&L %", "profit factor", "max DD %", "avg bars"}}
 	for _, r := range res.Strategies {
 		st := r.Stats
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t\n", r.ID,
-			st.Signals, st.InPosition, st.Trades,
-			ifTrades(st, fmt.Sprintf("%.1f %%", 100*st.WinRate)),
-			ifTrades(st, fmt.Sprintf("%+.2f", 100*st.PnL)),
-			ifTrades(st, factor(st.ProfitFactor)),
-			ifTrades(st, fmt.Sprintf("%.2f", 100*st.MaxDrawdown)),
-			ifTrades(st, fmt.Sprintf("%.1f", st.AvgBars)))
+		row := []string{r.ID, strconv.Itoa(st.Signals),
+			strconv.Itoa(st.InPosition), strconv.Itoa(st.Trades),
+			"-", "-", "-", "-", "-"}
+		if st.Trades > 0 {
+			copy(row[4:], []string{
+				fmt.Sprintf("%.1f %%", 100*st.WinRate),
+				fmt.Sprintf("%+.2f", 100*st.PnL), factor(st.ProfitFactor),
+				fmt.Sprintf("%.2f", 100*st.MaxDrawdown),
+				fmt.Sprintf("%.1f", st.AvgBars)})
+		}
+		rows = append(rows, row)
 	}
-	if err := tw.Flush(); err != nil {
+	if err := writeColumns(w, rows); err != nil {
 		return err
 	}
 	_, err := fmt.Fprintln(w, "\nsignals: decisions within the confidence "+
 		"bounds, holds included (holds are alerts, never traded); in pos.: "+
 		"buys and sells that came while the strategy's previous trade was "+
 		"open, counted but not traded. P&L sums the trades' returns net of "+
-		"fees, each trade staking the same amount.")
+		"fees, each trade staking the same amount; max DD is the largest "+
+		"fall of that sum from its peak.")
 	return err
 }
 
-func ifTrades(st backtest.Stats, s string) string {
-	if st.Trades == 0 {
-		return "-"
+// writeColumns prints rows as columns two spaces apart, the first
+// aligned left and the others right.
+func writeColumns(w io.Writer, rows [][]string) error {
+	width := make([]int, len(rows[0]))
+	for _, row := range rows {
+		for i, cell := range row {
+			width[i] = max(width[i], len(cell))
+		}
 	}
-	return s
+	var b strings.Builder
+	for _, row := range rows {
+		fmt.Fprintf(&b, "%-*s", width[0], row[0])
+		for i, cell := range row[1:] {
+			fmt.Fprintf(&b, "  %*s", width[i+1], cell)
+		}
+		b.WriteByte('\n')
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 func factor(r backtest.Ratio) string {

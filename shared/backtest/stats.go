@@ -79,9 +79,9 @@ type Stats struct {
 	// ProfitFactor is GrossProfit over GrossLoss: +Inf (null in JSON)
 	// with profits and no loss, 0 without either.
 	ProfitFactor Ratio `json:"profit_factor"`
-	// MaxDrawdown is the largest fall of the equity curve from a peak,
-	// as a fraction of that peak. The curve starts at 1 and adds each
-	// trade's return at its exit.
+	// MaxDrawdown is the largest fall of the cumulative P&L from its
+	// running peak (which starts at 0), in the same unit as PnL: a
+	// fraction of the stake.
 	MaxDrawdown float64 `json:"max_drawdown"`
 	// AvgBars is the mean number of candles a trade was held.
 	AvgBars float64 `json:"avg_bars"`
@@ -107,12 +107,13 @@ func Equity(trades []Trade) []Point {
 }
 
 // MaxDrawdown returns the largest fall of the equity curve of trades
-// from a peak, as a fraction of that peak; the curve starts at 1.
+// from its running peak, which starts at 1. Every trade stakes the same
+// amount, so the fall is in units of the stake, not of the peak.
 func MaxDrawdown(trades []Trade) float64 {
 	peak, dd := 1.0, 0.0
 	for _, p := range Equity(trades) {
 		peak = max(peak, p.Equity)
-		dd = max(dd, (peak-p.Equity)/peak)
+		dd = max(dd, peak-p.Equity)
 	}
 	return dd
 }

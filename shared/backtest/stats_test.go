@@ -38,7 +38,7 @@ func TestTally(t *testing.T) {
 			Exits:   Exits{Stop: 1, Target: 1, Time: 1, End: 1},
 			WinRate: 0.5, Accuracy: 0.25, PnL: 0.04, GrossProfit: 0.12,
 			GrossLoss: 0.08, ProfitFactor: 1.5,
-			MaxDrawdown: (1.10 - 1.04) / 1.10, AvgBars: 4},
+			MaxDrawdown: 1.10 - 1.04, AvgBars: 4},
 	}, {
 		name:   "profit factor with no losses",
 		trades: closed(2, []float64{0.01, 0.03}, Target, Target),
@@ -55,6 +55,11 @@ func TestTally(t *testing.T) {
 		want: Stats{Trades: 2, Losses: 2, Exits: Exits{Stop: 2},
 			PnL: -0.2, GrossLoss: 0.2, MaxDrawdown: 0.2, AvgBars: 3},
 	}, {
+		name:   "losing more than the stake",
+		trades: closed(1, []float64{-0.5, -0.5, -0.5}, Stop, Stop, Stop),
+		want: Stats{Trades: 3, Losses: 3, Exits: Exits{Stop: 3},
+			PnL: -1.5, GrossLoss: 1.5, MaxDrawdown: 1.5, AvgBars: 1},
+	}, {
 		name: "drawdown from the highest peak",
 		trades: closed(1, []float64{0.5, -0.3, 0.1, -0.4, 0.2},
 			Target, Stop, Target, Stop, Target),
@@ -62,7 +67,7 @@ func TestTally(t *testing.T) {
 			Exits:   Exits{Stop: 2, Target: 3},
 			WinRate: 0.6, Accuracy: 0.6, PnL: 0.1, GrossProfit: 0.8,
 			GrossLoss: 0.7, ProfitFactor: Ratio(0.8 / 0.7),
-			MaxDrawdown: (1.5 - 0.9) / 1.5, AvgBars: 1},
+			MaxDrawdown: 1.5 - 0.9, AvgBars: 1},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
