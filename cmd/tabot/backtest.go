@@ -39,11 +39,18 @@ const pushTimeout = 10 * time.Second
 // progress bar.
 const progressMin = 2000
 
-func backtestCommand() command {
+// backtestCommand returns tabot backtest over every registered strategy.
+func backtestCommand() command { return backtestOver(strategy.Default()) }
+
+// backtestOver returns tabot backtest over the strategies of reg.
+func backtestOver(reg *strategy.Registry) command {
 	return command{
 		summary: "replay a candle file through the strategies and " +
 			"simulate their trades",
-		run: runBacktest,
+		run: func(ctx context.Context, args []string, stdout,
+			stderr io.Writer) error {
+			return runBacktest(ctx, reg, args, stdout, stderr)
+		},
 	}
 }
 
@@ -166,8 +173,8 @@ func (f *backtestFlags) dataset() string {
 	return strings.TrimSuffix(base, filepath.Ext(base))
 }
 
-func runBacktest(ctx context.Context, args []string, stdout,
-	stderr io.Writer) error {
+func runBacktest(ctx context.Context, reg *strategy.Registry,
+	args []string, stdout, stderr io.Writer) error {
 	f, err := parseBacktestFlags(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
@@ -175,7 +182,7 @@ func runBacktest(ctx context.Context, args []string, stdout,
 	if err != nil {
 		return err
 	}
-	list, err := strategy.Default().Select(f.strategies)
+	list, err := reg.Select(f.strategies)
 	if err != nil {
 		return fmt.Errorf("%w: --strategies: %v", errUsage, err)
 	}
