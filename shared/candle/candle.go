@@ -98,6 +98,16 @@ type candleJSON struct {
 // low, close and volume; an error names the field at fault. It does not
 // call Validate.
 func (c *Candle) UnmarshalJSON(b []byte) error {
+	if fast, ok := fastCandle(b); ok {
+		*c = fast
+		return nil
+	}
+	return c.unmarshalSlow(b)
+}
+
+// unmarshalSlow reads any candle object encoding/json reads, and words
+// the error.
+func (c *Candle) unmarshalSlow(b []byte) error {
 	var w candleJSON
 	if err := json.Unmarshal(b, &w); err != nil {
 		return fmt.Errorf("%w: %v", ErrInvalid, jsonReason(err))

@@ -87,12 +87,7 @@ func (p *numParser) fail(format string, args ...any) {
 
 // isNumberLiteral reports whether s is a JSON number: no sign but "-",
 // no hex, no NaN or Inf, no spaces.
-func isNumberLiteral(s string) bool {
-	if s == "" || (s[0] != '-' && (s[0] < '0' || s[0] > '9')) {
-		return false
-	}
-	return json.Valid([]byte(s))
-}
+func isNumberLiteral(s string) bool { return numberLiteral([]byte(s)) }
 
 // jsonReason turns an encoding/json error into a short reason that names
 // the field when the decoder knows it.
