@@ -20,18 +20,33 @@ func smaInto(out, src []float64, n int) {
 }
 
 // smaFrom writes into out[start+n-1:] the SMA(n) of src[start:], adding
-// the new value before dropping the old one as TA-Lib does. It needs
-// len(src) >= start+n.
+// the new value before dropping the old one as TA-Lib does. It counts the
+// window's non-zero values so a window of zeros (no volume, %K on a zero
+// range) averages to exactly 0, not to the residue of the running sum. It
+// needs len(src) >= start+n.
 func smaFrom(out, src []float64, n, start int) {
 	fn := float64(n)
 	var sum float64
+	nonzero := 0
 	for _, v := range src[start : start+n-1] {
 		sum += v
+		if v != 0 {
+			nonzero++
+		}
 	}
 	for i := start + n - 1; i < len(src); i++ {
-		sum += src[i]
+		if v := src[i]; v != 0 {
+			sum += v
+			nonzero++
+		}
+		if nonzero == 0 {
+			sum = 0
+		}
 		out[i] = sum / fn
-		sum -= src[i-n+1]
+		if v := src[i-n+1]; v != 0 {
+			sum -= v
+			nonzero--
+		}
 	}
 }
 
