@@ -1,6 +1,8 @@
 package indicator
 
 import (
+	"errors"
+	"fmt"
 	"math"
 	"testing"
 
@@ -61,6 +63,38 @@ func TestReference(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestFillReuse fills one Set with windows of different lengths and
+// checks each against a fresh Compute: nothing of an earlier window stays.
+func TestFillReuse(t *testing.T) {
+	s := loadSeries(t, datasets[1])
+	var set Set
+	for _, w := range []int{1000, 300, 5, 0, 1200, 34} {
+		part := tail(cut(s, 3000+w), w)
+		if err := set.Fill(part); err != nil {
+			t.Fatal(err)
+		}
+		want, err := Compute(part)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, c := range set.Columns() {
+			compareColumn(t, fmt.Sprintf("window %d %s", w, c.Name),
+				c.Values, want.Columns()[i].Values, 0)
+		}
+	}
+}
+
+// TestComputeColumns checks that Compute refuses columns of unequal
+// length.
+func TestComputeColumns(t *testing.T) {
+	s := cut(loadSeries(t, datasets[0]), 50)
+	s.Volume = s.Volume[:49]
+	if _, err := Compute(s); !errors.Is(err, ErrColumns) {
+		t.Errorf("Compute with 49 volumes for 50 closes: err = %v, want %v",
+			err, ErrColumns)
 	}
 }
 

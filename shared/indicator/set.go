@@ -26,6 +26,8 @@ type Set struct {
 	MFI14                      []float64
 	CCI20                      []float64
 	WillR14                    []float64
+
+	buf []float64 // every column, and scratch space for Fill
 }
 
 // Column is one named output of a Set.
@@ -55,57 +57,61 @@ func (s *Set) Columns() []Column {
 }
 
 // setColumns is the number of columns of a Set; setScratch the number of
-// scratch columns Compute shares between indicators.
+// scratch columns Fill shares between indicators.
 const (
 	setColumns = 22
 	setScratch = 4
 )
 
-// Compute computes the reference set over s in shared passes: one true
-// range for ATR and DMI, one 14-candle highest high and lowest low for
-// Stoch and WillR, one typical price for MFI and CCI, one allocation for
-// every column. The values are those of the single-indicator functions.
+// Compute computes the reference set over s into a new Set.
 func Compute(s candle.Series) (*Set, error) {
+	set := new(Set)
+	if err := set.Fill(s); err != nil {
+		return nil, err
+	}
+	return set, nil
+}
+
+// Fill computes the reference set over s into set, in shared passes: one
+// loop for the recursions over the closes, one true range for ATR and DMI
+// (computed together), one highest high and lowest low for Stoch and
+// WillR, one typical price for MFI and CCI. It reuses set's columns when
+// they are long enough, so a caller filling window after window allocates
+// once; the columns of an earlier Fill are overwritten. The values are
+// those of the single-indicator functions.
+func (set *Set) Fill(s candle.Series) error {
 	n := s.Len()
 	for _, c := range [][]float64{s.High, s.Low, s.Volume} {
 		if len(c) != n {
-			return nil, fmt.Errorf("compute indicators: %w", ErrColumns)
+			return fmt.Errorf("compute indicators: %w", ErrColumns)
 		}
 	}
 
-	buf := make([]float64, (setColumns+setScratch)*n)
+	if size := (setColumns + setScratch) * n; cap(set.buf) < size {
+		set.buf = make([]float64, size)
+	}
+	buf := set.buf
 	col := func() []float64 {
 		c := buf[:n:n]
 		buf = buf[n:]
 		return c
 	}
-	set := &Set{
-		SMA20: col(), EMA9: col(), EMA21: col(), EMA50: col(),
-		EMA200: col(), RSI14: col(),
-		MACD:    MACDResult{Line: col(), Signal: col(), Hist: col()},
-		BB:      Bands{Upper: col(), Middle: col(), Lower: col()},
-		ATR14:   col(),
-		DMI:     DMIResult{ADX: col(), PlusDI: col(), MinusDI: col()},
-		Stoch:   StochResult{K: col(), D: col()},
-		OBV:     col(),
-		MFI14:   col(),
-		CCI20:   col(),
-		WillR14: col(),
-	}
+	set.SMA20, set.EMA9, set.EMA21 = col(), col(), col()
+	set.EMA50, set.EMA200, set.RSI14 = col(), col(), col()
+	set.MACD = MACDResult{Line: col(), Signal: col(), Hist: col()}
+	set.BB = Bands{Upper: col(), Middle: col(), Lower: col()}
+	set.ATR14 = col()
+	set.DMI = DMIResult{ADX: col(), PlusDI: col(), MinusDI: col()}
+	set.Stoch = StochResult{K: col(), D: col()}
+	set.OBV, set.MFI14, set.CCI20, set.WillR14 = col(), col(), col(), col()
 	tr, hh, ll, tp := col(), col(), col(), col()
 
+	set.closePass(s.Close)
 	bbandsInto(set.BB, s.Close, 20, 2)
 	copy(set.SMA20, set.BB.Middle)
-	emaInto(set.EMA9, s.Close, 9)
-	emaInto(set.EMA21, s.Close, 21)
-	emaInto(set.EMA50, s.Close, 50)
-	emaInto(set.EMA200, s.Close, 200)
-	rsiInto(set.RSI14, s.Close, 14)
-	macdInto(set.MACD, s.Close, 12, 26, 9)
 
 	trueRangeInto(tr, s.High, s.Low, s.Close)
-	atrInto(set.ATR14, tr, 14)
-	dmiInto(set.DMI, s.High, s.Low, tr, 14)
+	dmiInto(set.DMI, set.ATR14, s.High, s.Low, tr, 14)
 
 	rollingMaxInto(hh, s.High, 14)
 	rollingMinInto(ll, s.Low, 14)
@@ -116,5 +122,5 @@ func Compute(s candle.Series) (*Set, error) {
 	mfiInto(set.MFI14, tp, s.Volume, 14)
 	cciInto(set.CCI20, tp, 20)
 	obvInto(set.OBV, s.Close, s.Volume)
-	return set, nil
+	return nil
 }

@@ -25,24 +25,34 @@ func DMI(high, low, close []float64, n int) DMIResult {
 		ADX: buf[2*l : 3*l : 3*l]}
 	tr := buf[3*l:]
 	trueRangeInto(tr, high, low, close)
-	dmiInto(r, high[:l], low[:l], tr, n)
+	dmiInto(r, nil, high[:l], low[:l], tr, n)
 	return r
 }
 
-// dmiInto computes the DMI from true ranges (tr[0] unused).
-func dmiInto(r DMIResult, high, low, tr []float64, n int) {
+// dmiInto computes the DMI from true ranges (tr[0] unused), and the ATR of
+// the same period into atr unless it is nil: one pass for both.
+func dmiInto(r DMIResult, atr, high, low, tr []float64, n int) {
 	l := len(tr)
 	if n < 1 || l <= n {
 		fillNaN(r.PlusDI)
 		fillNaN(r.MinusDI)
 		fillNaN(r.ADX)
+		if atr != nil {
+			fillNaN(atr)
+		}
 		return
+	}
+	var a float64
+	if atr != nil {
+		fillNaN(atr[:n])
+		a = mean(tr[1 : n+1])
+		atr[n] = a
 	}
 	first := LookbackADX(n)
 	fillNaN(r.PlusDI[:n])
 	fillNaN(r.MinusDI[:n])
 	fillNaN(r.ADX[:min(first, l)])
-	fn := float64(n)
+	w := newWilder(n)
 	var sp, sm, st, sumDX, adx float64
 	for i := 1; i < l; i++ {
 		up := high[i] - high[i-1]
@@ -59,20 +69,24 @@ func dmiInto(r DMIResult, high, low, tr []float64, n int) {
 			st += tr[i]
 			continue
 		}
-		sp = sp - sp/fn + pdm
-		sm = sm - sm/fn + mdm
-		st = st - st/fn + tr[i]
+		sp = w.sum(sp, pdm)
+		sm = w.sum(sm, mdm)
+		st = w.sum(st, tr[i])
+		if atr != nil && i > n {
+			a = w.step(a, tr[i])
+			atr[i] = a
+		}
 		pdi, mdi, dx, ok := directional(sp, sm, st)
 		r.PlusDI[i], r.MinusDI[i] = pdi, mdi
 		switch {
 		case i < first:
 			sumDX += dx
 		case i == first:
-			adx = (sumDX + dx) / fn
+			adx = (sumDX + dx) / float64(n)
 			r.ADX[i] = adx
 		default:
 			if ok {
-				adx = (adx*(fn-1) + dx) / fn
+				adx = w.step(adx, dx)
 			}
 			r.ADX[i] = adx
 		}

@@ -33,7 +33,7 @@ func bbandsInto(b Bands, close []float64, n int, k float64) {
 	fillNaN(b.Upper[:n-1])
 	fillNaN(b.Middle[:n-1])
 	fillNaN(b.Lower[:n-1])
-	fn := float64(n)
+	fn, inv := float64(n), 1/float64(n)
 	var sum, sq float64
 	for _, v := range close[:n-1] {
 		sum += v
@@ -44,7 +44,7 @@ func bbandsInto(b Bands, close []float64, n int, k float64) {
 		sum += v
 		sq += v * v
 		mid := sum / fn
-		variance := sq/fn - mid*mid
+		variance := sq*inv - mid*mid
 		if variance < 1e-9*mid*mid {
 			variance = variance2(close[i-n+1 : i+1])
 		}
@@ -118,11 +118,11 @@ func atrInto(out, tr []float64, n int) {
 		return
 	}
 	fillNaN(out[:n])
-	fn := float64(n)
+	w := newWilder(n)
 	prev := mean(tr[1 : n+1])
 	out[n] = prev
 	for i := n + 1; i < len(tr); i++ {
-		prev = (prev*(fn-1) + tr[i]) / fn
+		prev = w.step(prev, tr[i])
 		out[i] = prev
 	}
 }
