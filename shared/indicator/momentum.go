@@ -173,18 +173,18 @@ type StochResult struct {
 // not take 0 alone as a buy signal. Exact from its first value.
 func Stoch(high, low, close []float64, fastK, slowK, slowD int) StochResult {
 	n := shortest(high, low, close)
-	buf := make([]float64, 5*n)
+	buf := make([]float64, 4*n)
 	r := StochResult{K: buf[:n:n], D: buf[n : 2*n : 2*n]}
-	hh, ll, fk := buf[2*n:3*n:3*n], buf[3*n:4*n:4*n], buf[4*n:]
+	hh, ll := buf[2*n:3*n:3*n], buf[3*n:]
 	rollingMaxInto(hh, high[:n], fastK)
 	rollingMinInto(ll, low[:n], fastK)
-	stochInto(r, hh, ll, close[:n], fk, fastK, slowK, slowD)
+	stochInto(r, hh, ll, close[:n], fastK, slowK, slowD)
 	return r
 }
 
 // stochInto computes the stochastic from the rolling extremes of fastK
-// candles; fk is scratch space as long as close.
-func stochInto(r StochResult, hh, ll, close, fk []float64,
+// candles, holding fast %K in r.D until %D replaces it.
+func stochInto(r StochResult, hh, ll, close []float64,
 	fastK, slowK, slowD int) {
 	n := len(close)
 	look := LookbackStoch(fastK, slowK, slowD)
@@ -193,6 +193,7 @@ func stochInto(r StochResult, hh, ll, close, fk []float64,
 		fillNaN(r.D)
 		return
 	}
+	fk := r.D
 	for i := fastK - 1; i < n; i++ {
 		fk[i] = 0
 		if diff := (hh[i] - ll[i]) / 100; diff != 0 {
@@ -210,14 +211,16 @@ func stochInto(r StochResult, hh, ll, close, fk []float64,
 // from its first value.
 func WillR(high, low, close []float64, n int) []float64 {
 	l := shortest(high, low, close)
-	buf := make([]float64, 3*l)
-	out, hh, ll := buf[:l:l], buf[l:2*l:2*l], buf[2*l:]
-	rollingMaxInto(hh, high[:l], n)
+	buf := make([]float64, 2*l)
+	out, ll := buf[:l:l], buf[l:]
+	rollingMaxInto(out, high[:l], n)
 	rollingMinInto(ll, low[:l], n)
-	willRInto(out, hh, ll, close[:l], n)
+	willRInto(out, out, ll, close[:l], n)
 	return out
 }
 
+// willRInto computes %R from the rolling extremes of n candles; out may
+// be hh.
 func willRInto(out, hh, ll, close []float64, n int) {
 	if n < 1 || len(close) < n {
 		fillNaN(out)
@@ -225,10 +228,11 @@ func willRInto(out, hh, ll, close []float64, n int) {
 	}
 	fillNaN(out[:n-1])
 	for i := n - 1; i < len(close); i++ {
-		out[i] = 0
+		r := 0.0
 		if diff := (hh[i] - ll[i]) / -100; diff != 0 {
-			out[i] = (hh[i] - close[i]) / diff
+			r = (hh[i] - close[i]) / diff
 		}
+		out[i] = r
 	}
 }
 

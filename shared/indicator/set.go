@@ -60,7 +60,7 @@ func (s *Set) Columns() []Column {
 // scratch columns Fill shares between indicators.
 const (
 	setColumns = 22
-	setScratch = 4
+	setScratch = 2
 )
 
 // Compute computes the reference set over s into a new Set.
@@ -73,9 +73,9 @@ func Compute(s candle.Series) (*Set, error) {
 }
 
 // Fill computes the reference set over s into set, in shared passes: one
-// loop for the recursions over the closes, one true range for ATR and DMI
-// (computed together), one highest high and lowest low for Stoch and
-// WillR, one typical price for MFI and CCI. It reuses set's columns when
+// loop for the recursions over the closes, one loop and one true range for
+// ATR and DMI, one highest high and lowest low for Stoch and WillR, one
+// typical price for MFI and CCI. It reuses set's columns when
 // they are long enough, so a caller filling window after window allocates
 // once; the columns of an earlier Fill are overwritten. The values are
 // those of the single-indicator functions.
@@ -104,18 +104,18 @@ func (set *Set) Fill(s candle.Series) error {
 	set.DMI = DMIResult{ADX: col(), PlusDI: col(), MinusDI: col()}
 	set.Stoch = StochResult{K: col(), D: col()}
 	set.OBV, set.MFI14, set.CCI20, set.WillR14 = col(), col(), col(), col()
-	tr, hh, ll, tp := col(), col(), col(), col()
+	ll, tp := col(), col()
 
 	set.closePass(s.Close)
 	bbandsInto(set.BB, s.Close, 20, 2)
 	copy(set.SMA20, set.BB.Middle)
 
-	trueRangeInto(tr, s.High, s.Low, s.Close)
-	dmiInto(set.DMI, set.ATR14, s.High, s.Low, tr, 14)
+	dmiInto(set.DMI, set.ATR14, s.High, s.Low, s.Close, 14)
 
+	hh := set.WillR14 // %R replaces the highest highs it reads
 	rollingMaxInto(hh, s.High, 14)
 	rollingMinInto(ll, s.Low, 14)
-	stochInto(set.Stoch, hh, ll, s.Close, tr, 14, 3, 3) // tr is free now
+	stochInto(set.Stoch, hh, ll, s.Close, 14, 3, 3)
 	willRInto(set.WillR14, hh, ll, s.Close, 14)
 
 	typicalInto(tp, s.High, s.Low, s.Close)

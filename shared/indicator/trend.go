@@ -20,19 +20,17 @@ type DMIResult struct {
 // after. Settles after SettleDMI(n) candles (238 for period 14).
 func DMI(high, low, close []float64, n int) DMIResult {
 	l := shortest(high, low, close)
-	buf := make([]float64, 4*l)
+	buf := make([]float64, 3*l)
 	r := DMIResult{PlusDI: buf[:l:l], MinusDI: buf[l : 2*l : 2*l],
-		ADX: buf[2*l : 3*l : 3*l]}
-	tr := buf[3*l:]
-	trueRangeInto(tr, high, low, close)
-	dmiInto(r, nil, high[:l], low[:l], tr, n)
+		ADX: buf[2*l:]}
+	dmiInto(r, nil, high[:l], low[:l], close[:l], n)
 	return r
 }
 
-// dmiInto computes the DMI from true ranges (tr[0] unused), and the ATR of
-// the same period into atr unless it is nil: one pass for both.
-func dmiInto(r DMIResult, atr, high, low, tr []float64, n int) {
-	l := len(tr)
+// dmiInto computes the DMI, and the ATR of the same period into atr
+// unless it is nil: one pass, one true range for both.
+func dmiInto(r DMIResult, atr, high, low, close []float64, n int) {
+	l := len(close)
 	if n < 1 || l <= n {
 		fillNaN(r.PlusDI)
 		fillNaN(r.MinusDI)
@@ -42,19 +40,17 @@ func dmiInto(r DMIResult, atr, high, low, tr []float64, n int) {
 		}
 		return
 	}
-	var a float64
 	if atr != nil {
 		fillNaN(atr[:n])
-		a = mean(tr[1 : n+1])
-		atr[n] = a
 	}
 	first := LookbackADX(n)
 	fillNaN(r.PlusDI[:n])
 	fillNaN(r.MinusDI[:n])
 	fillNaN(r.ADX[:min(first, l)])
 	w := newWilder(n)
-	var sp, sm, st, sumDX, adx float64
+	var sp, sm, st, sumDX, adx, a float64
 	for i := 1; i < l; i++ {
+		tr := trueRange(high[i], low[i], close[i-1])
 		up := high[i] - high[i-1]
 		down := low[i-1] - low[i]
 		pdm, mdm := 0.0, 0.0
@@ -66,16 +62,20 @@ func dmiInto(r DMIResult, atr, high, low, tr []float64, n int) {
 		if i < n {
 			sp += pdm
 			sm += mdm
-			st += tr[i]
+			st += tr
 			continue
+		}
+		if atr != nil {
+			if i == n {
+				a = (st + tr) / float64(n) // the mean of TR over 1..n
+			} else {
+				a = w.step(a, tr)
+			}
+			atr[i] = a
 		}
 		sp = w.sum(sp, pdm)
 		sm = w.sum(sm, mdm)
-		st = w.sum(st, tr[i])
-		if atr != nil && i > n {
-			a = w.step(a, tr[i])
-			atr[i] = a
-		}
+		st = w.sum(st, tr)
 		pdi, mdi, dx, ok := directional(sp, sm, st)
 		r.PlusDI[i], r.MinusDI[i] = pdi, mdi
 		switch {

@@ -103,26 +103,26 @@ func trueRange(h, l, prevClose float64) float64 {
 // (indices 1..n) at index n (LookbackATR), then Wilder smoothing
 // (prev*(n-1)+tr)/n. Settles after SettleATR(n) candles (202 for ATR 14).
 func ATR(high, low, close []float64, n int) []float64 {
-	l := shortest(high, low, close)
-	buf := make([]float64, 2*l)
-	out, tr := buf[:l:l], buf[l:]
-	trueRangeInto(tr, high, low, close)
-	atrInto(out, tr, n)
+	out := make([]float64, shortest(high, low, close))
+	atrInto(out, high, low, close, n)
 	return out
 }
 
-// atrInto computes the ATR from true ranges (tr[0] unused).
-func atrInto(out, tr []float64, n int) {
-	if n < 1 || len(tr) <= n {
+func atrInto(out, high, low, close []float64, n int) {
+	if n < 1 || len(out) <= n {
 		fillNaN(out)
 		return
 	}
 	fillNaN(out[:n])
-	w := newWilder(n)
-	prev := mean(tr[1 : n+1])
+	var sum float64
+	for i := 1; i <= n; i++ {
+		sum += trueRange(high[i], low[i], close[i-1])
+	}
+	prev := sum / float64(n)
 	out[n] = prev
-	for i := n + 1; i < len(tr); i++ {
-		prev = w.step(prev, tr[i])
+	w := newWilder(n)
+	for i := n + 1; i < len(out); i++ {
+		prev = w.step(prev, trueRange(high[i], low[i], close[i-1]))
 		out[i] = prev
 	}
 }
