@@ -11,21 +11,22 @@ import (
 // length.
 var ErrColumns = errors.New("columns of unequal length")
 
-// Set holds the 22 columns of the TA-Lib reference outputs (17 TA-Lib
-// calls), each as long as the series, computed by Compute.
+// Set holds the 22 columns of the TA-Lib reference files (the outputs of
+// 17 TA-Lib calls), each as long as the series, computed by Compute or
+// Fill; Columns names them.
 type Set struct {
-	SMA20                      []float64 // SMA(close, 20)
-	EMA9, EMA21, EMA50, EMA200 []float64 // EMA(close, n)
-	RSI14                      []float64 // RSI(close, 14)
-	MACD                       MACDResult
-	BB                         Bands // BBands(close, 20, 2)
-	ATR14                      []float64
-	DMI                        DMIResult // DMI(14): ADX, +DI, -DI
-	Stoch                      StochResult
-	OBV                        []float64
-	MFI14                      []float64
-	CCI20                      []float64
-	WillR14                    []float64
+	SMA20                      []float64   // SMA(close, 20)
+	EMA9, EMA21, EMA50, EMA200 []float64   // EMA(close, n)
+	RSI14                      []float64   // RSI(close, 14)
+	MACD                       MACDResult  // MACD(close, 12, 26, 9)
+	BB                         Bands       // BBands(close, 20, 2)
+	ATR14                      []float64   // ATR(14)
+	DMI                        DMIResult   // DMI(14): ADX, +DI, -DI
+	Stoch                      StochResult // Stoch(14, 3, 3)
+	OBV                        []float64   // OBV
+	MFI14                      []float64   // MFI(14)
+	CCI20                      []float64   // CCI(20)
+	WillR14                    []float64   // WillR(14)
 
 	buf []float64 // every column, and scratch space for Fill
 }
@@ -38,21 +39,21 @@ type Column struct {
 
 // Columns returns the outputs under the column names of the TA-Lib
 // reference files, in their order.
-func (s *Set) Columns() []Column {
+func (set *Set) Columns() []Column {
 	return []Column{
-		{"sma_20", s.SMA20},
-		{"ema_9", s.EMA9}, {"ema_21", s.EMA21},
-		{"ema_50", s.EMA50}, {"ema_200", s.EMA200},
-		{"rsi_14", s.RSI14},
-		{"macd", s.MACD.Line}, {"macd_signal", s.MACD.Signal},
-		{"macd_hist", s.MACD.Hist},
-		{"bb_upper", s.BB.Upper}, {"bb_middle", s.BB.Middle},
-		{"bb_lower", s.BB.Lower},
-		{"atr_14", s.ATR14}, {"adx_14", s.DMI.ADX},
-		{"plus_di_14", s.DMI.PlusDI}, {"minus_di_14", s.DMI.MinusDI},
-		{"stoch_k", s.Stoch.K}, {"stoch_d", s.Stoch.D},
-		{"obv", s.OBV}, {"mfi_14", s.MFI14}, {"cci_20", s.CCI20},
-		{"willr_14", s.WillR14},
+		{"sma_20", set.SMA20},
+		{"ema_9", set.EMA9}, {"ema_21", set.EMA21},
+		{"ema_50", set.EMA50}, {"ema_200", set.EMA200},
+		{"rsi_14", set.RSI14},
+		{"macd", set.MACD.Line}, {"macd_signal", set.MACD.Signal},
+		{"macd_hist", set.MACD.Hist},
+		{"bb_upper", set.BB.Upper}, {"bb_middle", set.BB.Middle},
+		{"bb_lower", set.BB.Lower},
+		{"atr_14", set.ATR14}, {"adx_14", set.DMI.ADX},
+		{"plus_di_14", set.DMI.PlusDI}, {"minus_di_14", set.DMI.MinusDI},
+		{"stoch_k", set.Stoch.K}, {"stoch_d", set.Stoch.D},
+		{"obv", set.OBV}, {"mfi_14", set.MFI14}, {"cci_20", set.CCI20},
+		{"willr_14", set.WillR14},
 	}
 }
 
@@ -75,10 +76,10 @@ func Compute(s candle.Series) (*Set, error) {
 // Fill computes the reference set over s into set, in shared passes: one
 // loop for the recursions over the closes, one loop and one true range for
 // ATR and DMI, one highest high and lowest low for Stoch and WillR, one
-// typical price for MFI and CCI. It reuses set's columns when
-// they are long enough, so a caller filling window after window allocates
-// once; the columns of an earlier Fill are overwritten. The values are
-// those of the single-indicator functions.
+// typical price for MFI and CCI. It reuses set's columns when they are
+// long enough, so a caller filling window after window allocates once; the
+// columns of an earlier Fill are overwritten. The values are those of the
+// single-indicator functions.
 func (set *Set) Fill(s candle.Series) error {
 	n := s.Len()
 	for _, c := range [][]float64{s.High, s.Low, s.Volume} {
