@@ -8,7 +8,7 @@ import "math"
 // as (prev*(n-1)+x)/n, and RSI = 100*gain/(gain+loss). A window without
 // any change since the start (both averages 0) gives 0, TA-Lib's value.
 // RSI(2) is this same definition at period 2. Settles after SettleRSI(n)
-// candles (202 for RSI 14).
+// candles (264 for RSI 14, 30 for RSI 2).
 func RSI(close []float64, n int) []float64 {
 	out := make([]float64, len(close))
 	rsiInto(out, close, n)
@@ -79,7 +79,7 @@ type MACDResult struct {
 // would be), the signal is the EMA(signal) of the line seeded at index
 // slow+signal-2, hist = line - signal, and all three start at that index
 // (LookbackMACD). Fast and slow are swapped if given the wrong way round.
-// Settles after SettleMACD candles (239 for 12, 26, 9).
+// Settles after SettleMACD candles (306 for 12, 26, 9).
 func MACD(close []float64, fast, slow, signal int) MACDResult {
 	n := len(close)
 	buf := make([]float64, 3*n)
@@ -151,9 +151,9 @@ func (m macdRun) seedSignal(r MACDResult) emaRun {
 }
 
 // finish writes NaN over the lookback, where the line was kept only to
-// seed the signal line.
+// seed the signal line (look is 0 when there was no output at all).
 func (m macdRun) finish(r MACDResult) {
-	if m.from < len(r.Line) {
+	if m.look > 0 {
 		fillNaN(r.Line[:m.look])
 		fillNaN(r.Signal[:m.look])
 		fillNaN(r.Hist[:m.look])

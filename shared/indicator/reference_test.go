@@ -233,3 +233,23 @@ func cut(s candle.Series, n int) candle.Series {
 		High: s.High[:n], Low: s.Low[:n], Close: s.Close[:n],
 		Volume: s.Volume[:n]}
 }
+
+// TestEMA200DefaultWindow pins what the docs say of EMA 200 over the
+// default window, shorter than its settling length: at most 2e-5 off
+// the value over the whole file, on every 7th window of both files.
+func TestEMA200DefaultWindow(t *testing.T) {
+	for _, name := range datasets {
+		s := loadSeries(t, name)
+		full := EMA(s.Close, 200)
+		worst := 0.0
+		for end := s.Len(); end > DefaultWindow; end -= 7 {
+			got := EMA(s.Close[end-DefaultWindow:end], 200)
+			d := math.Abs(got[DefaultWindow-1]-full[end-1]) / full[end-1]
+			worst = math.Max(worst, d)
+		}
+		if worst > 2e-5 {
+			t.Errorf("%s: EMA 200 over %d candles is off by %.3g, "+
+				"docs say at most 2e-5", name, DefaultWindow, worst)
+		}
+	}
+}

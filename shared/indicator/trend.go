@@ -17,7 +17,7 @@ type DMIResult struct {
 // Degenerate windows follow TA-Lib: a zero true-range sum gives DI 0;
 // where DX is undefined (no range, or no directional movement since the
 // start) it counts as 0 in the ADX seed and leaves the ADX unchanged
-// after. Settles after SettleDMI(n) candles (238 for period 14).
+// after. Settles after SettleDMI(n) candles (306 for period 14).
 func DMI(high, low, close []float64, n int) DMIResult {
 	l := shortest(high, low, close)
 	buf := make([]float64, 3*l)
