@@ -1,6 +1,8 @@
-// Package candle holds the market data types every part of TA Bot
-// Functions shares: one OHLCV candle, the window of candles a strategy
-// reads, and the column view indicators compute over. It does no I/O.
+// Package candle holds the market data every part of TA Bot Functions
+// shares: one OHLCV candle and its validation, intervals and open-time
+// rules, the payloads candles arrive in on NATS (candle objects, Binance
+// klines, CloudEvents), the window book candle-source keeps, and the
+// column view indicators compute over. It does no I/O.
 package candle
 
 import (

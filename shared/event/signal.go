@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"reflect"
 	"slices"
+	"strings"
 	"time"
 
 	ce "github.com/cloudevents/sdk-go/v2/event"
@@ -276,37 +278,37 @@ func (s Signal) validateCandle() error {
 		return fmt.Errorf("metadata.%s: %w", MetaCandleOpenTime, err)
 	}
 	if v := s.Metadata[MetaInterval]; v != s.Timeframe {
-		return fmt.Errorf("metadata.%s %v differs from timeframe %q",
-			MetaInterval, v, s.Timeframe)
+		return fmt.Errorf("metadata.%s %s differs from timeframe %q",
+			MetaInterval, truncate(fmt.Sprint(v)), s.Timeframe)
 	}
 	if want := closeTimestamp(iv, open); s.Timestamp != want {
 		return fmt.Errorf("timestamp %q is not the candle's close %s",
 			truncate(s.Timestamp), want)
 	}
-	if want := SignalID(s.StrategyID, s.Symbol, s.Timeframe, open); s.IntentID != want {
+	want := SignalID(s.StrategyID, s.Symbol, s.Timeframe, open)
+	if s.IntentID != want {
 		return fmt.Errorf("intent_id %q is not the signal id %s",
 			truncate(s.IntentID), want)
 	}
 	return nil
 }
 
-// finiteJSON checks that v, found at path, encodes as JSON: numbers are
-// finite, maps have string keys, and every value is of a JSON type.
+// finiteJSON checks that v, found at path, encodes as JSON with finite
+// numbers only: nil, booleans, strings, numbers, and maps with string
+// keys, slices, arrays and pointers of those.
 func finiteJSON(path string, v any) error {
 	switch v := v.(type) {
-	case nil, bool, string, int, int8, int16, int32, int64, uint, uint8,
-		uint16, uint32, uint64:
+	case nil, bool, string, int, int64:
 		return nil
 	case float64:
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return fmt.Errorf("%s is %v, not a finite number", path, v)
 		}
 		return nil
-	case float32:
-		return finiteJSON(path, float64(v))
 	case json.Number:
 		if _, err := v.Float64(); err != nil {
-			return fmt.Errorf("%s %q is not a number", path, truncate(string(v)))
+			return fmt.Errorf("%s %q is not a number", path,
+				truncate(string(v)))
 		}
 		return nil
 	case map[string]any:
@@ -316,24 +318,52 @@ func finiteJSON(path string, v any) error {
 			}
 		}
 		return nil
-	case []any:
-		for i, x := range v {
-			if err := finiteJSON(fmt.Sprintf("%s[%d]", path, i), x); err != nil {
+	}
+	return finiteValue(path, reflect.ValueOf(v))
+}
+
+// finiteValue is finiteJSON for the less common types.
+func finiteValue(path string, v reflect.Value) error {
+	switch v.Kind() {
+	case reflect.Bool, reflect.String, reflect.Int, reflect.Int8,
+		reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint,
+		reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return nil
+	case reflect.Float32, reflect.Float64:
+		return finiteJSON(path, v.Float())
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return nil
+		}
+		return finiteValue(path, v.Elem())
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			err := finiteValue(fmt.Sprintf("%s[%d]", path, i), v.Index(i))
+			if err != nil {
 				return err
 			}
 		}
 		return nil
-	case []float64:
-		for i, x := range v {
-			if err := finiteJSON(fmt.Sprintf("%s[%d]", path, i), x); err != nil {
+	case reflect.Map:
+		if v.Type().Key().Kind() != reflect.String {
+			break
+		}
+		keys := v.MapKeys()
+		slices.SortFunc(keys, func(a, b reflect.Value) int {
+			return strings.Compare(a.String(), b.String())
+		})
+		for _, k := range keys {
+			err := finiteValue(path+"."+k.String(), v.MapIndex(k))
+			if err != nil {
 				return err
 			}
 		}
-		return nil
-	case []string, []int, []int64, []bool:
 		return nil
 	}
-	return fmt.Errorf("%s has type %T, not a JSON value", path, v)
+	if !v.IsValid() {
+		return nil
+	}
+	return fmt.Errorf("%s has type %s, not a JSON value", path, v.Type())
 }
 
 // ValidateStrategyID returns nil when id can name a strategy in events,

@@ -125,6 +125,25 @@ func TestSignalValidate(t *testing.T) {
 		{"metadata not JSON", func(s *event.Signal) {
 			s.Metadata["f"] = func() {}
 		}, "metadata.f has type func()"},
+		{"typed map in metadata", func(s *event.Signal) {
+			s.Metadata["levels"] = map[string]float64{"a": 1,
+				"b": math.Inf(1)}
+		}, "metadata.levels.b is +Inf"},
+		{"float32 in metadata", func(s *event.Signal) {
+			s.Metadata["x"] = []float32{float32(math.NaN())}
+		}, "metadata.x[0] is NaN"},
+		{"pointer in metadata", func(s *event.Signal) {
+			v := math.NaN()
+			s.Metadata["p"] = &v
+		}, "metadata.p is NaN"},
+		{"map with int keys", func(s *event.Signal) {
+			s.Metadata["m"] = map[int]float64{1: 2}
+		}, "metadata.m has type map[int]float64"},
+		{"plain values", func(s *event.Signal) {
+			var nilPtr *float64
+			s.Metadata["ok"] = []any{1, int32(2), uint8(3), "s", true, nil,
+				nilPtr, map[string]int{"a": 1}, [2]float64{1, 2}}
+		}, ""},
 		{"strength off", func(s *event.Signal) { s.Strength = "strong" },
 			`strength "strong" does not match`},
 		{"buy stop above price", func(s *event.Signal) {

@@ -62,8 +62,9 @@ func IsStructured(b []byte) bool {
 }
 
 // Parse reads a structured CloudEvent 1.0 (application/cloudevents+json)
-// and validates its attributes; other spec versions are refused. JSON data of any JSON content type is kept
-// as the raw JSON value; other data is read as the SDK reads it.
+// and validates its attributes; other spec versions are refused. JSON
+// data of any JSON content type is kept as the raw JSON value; other
+// data is read as the SDK reads it.
 func Parse(b []byte) (ce.Event, error) {
 	var members map[string]json.RawMessage
 	if err := json.Unmarshal(b, &members); err != nil {
