@@ -63,10 +63,10 @@ func TestNoEndpointPassesTraceOn(t *testing.T) {
 
 func TestEventRoundTrip(t *testing.T) {
 	tests := []struct {
-		name       string
+		name        string
 		traceparent any
-		tracestate string
-		valid      bool
+		tracestate  string
+		valid       bool
 	}{
 		{"sampled", traceparent, "", true},
 		{"with tracestate", traceparent, "vendor=abc", true},
