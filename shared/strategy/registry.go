@@ -5,7 +5,12 @@ package strategy
 // ones.
 func Default() *Registry {
 	r, err := NewRegistry(
-	// Original five.
+		// Original five.
+		MomentumPulse{},
+		BandFadeReversal{},
+		GoldenTrendSync{},
+		RangeBreakPop{},
+		DivergenceTrap{},
 	// Advanced six.
 	// Later seventeen.
 	)
