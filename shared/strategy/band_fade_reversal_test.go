@@ -18,9 +18,6 @@ func bandFadeSpec() origSpec {
 			return v.close[0], 0.98 * v.lower, v.middle
 		},
 		conf: origFixed[v](0.72),
-		// Under 1.01 times the lower band, the close is always under the
-		// middle band on real data.
-		notAlone: []string{"close < middle"},
 	})
 }
 

@@ -66,3 +66,8 @@ func newTrade(a Action, conf, price, stop, target float64,
 	return &Decision{Action: a, Confidence: conf, Price: price,
 		StopLoss: stop, TakeProfit: target, Metadata: meta}
 }
+
+// percent returns p hundredths. Confidences add their bonuses in whole
+// percents, so 75+5+5 gives exactly 0.85 rather than 0.8500000000000001,
+// and a sum that reaches a strength bound (0.75, 0.9) is not a hair under.
+func percent(p int) float64 { return float64(p) / 100 }

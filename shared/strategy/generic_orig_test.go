@@ -134,6 +134,14 @@ func TestOrigHistory(t *testing.T) {
 		"golden_trend_sync":  max(ema50, indicator.SettleEMA(21)),
 		"range_break_pop":    indicator.SettleATR(14),
 		"divergence_trap":    rsi + 4,
+		"volume_surge_breakout": max(macd, rsi, indicator.LookbackSMA(20)+1,
+			indicator.LookbackHighest(19)+2),
+		"mean_reversion_scalper": max(rsi, indicator.SettleEMA(21),
+			indicator.LookbackBBands(20)+1),
+		"ichimoku_cloud_momentum": max(indicator.LookbackIchimoku(9, 26, 52)+1,
+			indicator.LookbackSMA(20)+1),
+		"liquidity_grab_reversal": max(rsi+4, indicator.LookbackLowest(15)+6),
+		"order_flow_imbalance":    max(rsi, indicator.LookbackLowest(10)+11),
 	}
 	for _, s := range origStrategies() {
 		w, ok := want[s.ID()]

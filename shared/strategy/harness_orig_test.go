@@ -67,6 +67,11 @@ func origSpecs() []origSpec {
 		goldenTrendSpec(),
 		rangeBreakSpec(),
 		divergenceSpec(),
+		volumeSurgeSpec(),
+		meanReversionSpec(),
+		ichimokuSpec(),
+		liquidityGrabSpec(),
+		orderFlowSpec(),
 	}
 }
 
@@ -535,4 +540,38 @@ func origCheckRefs(tb testing.TB, d *origDataset, row int, scale float64,
 				p[0], p[1])
 		}
 	}
+}
+
+// origRows returns x[row-to .. row-from], the values from lag to back to
+// lag from before row.
+func origRows(x []float64, row, from, to int) []float64 {
+	return x[row-to : row-from+1]
+}
+
+// origMean returns the mean of x.
+func origMean(x []float64) float64 {
+	var sum float64
+	for _, v := range x {
+		sum += v
+	}
+	return sum / float64(len(x))
+}
+
+// origWindowCase is a real candle a strategy fires on, for the window
+// tests.
+type origWindowCase struct {
+	set    string // data set prefix
+	open   int64  // open time of the candle
+	action Action
+}
+
+// origCount returns how many of conds hold.
+func origCount(conds ...bool) int {
+	n := 0
+	for _, c := range conds {
+		if c {
+			n++
+		}
+	}
+	return n
 }

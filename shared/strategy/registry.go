@@ -11,7 +11,12 @@ func Default() *Registry {
 		GoldenTrendSync{},
 		RangeBreakPop{},
 		DivergenceTrap{},
-	// Advanced six.
+		// Advanced six.
+		VolumeSurgeBreakout{},
+		MeanReversionScalper{},
+		IchimokuCloudMomentum{},
+		LiquidityGrabReversal{},
+		OrderFlowImbalance{},
 	// Later seventeen.
 	)
 	if err != nil {

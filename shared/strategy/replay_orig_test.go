@@ -77,16 +77,24 @@ func TestOrigRules(t *testing.T) {
 			for i, r := range sp.rules {
 				t.Logf("%s: %d dropped for a stop on the wrong side",
 					r.action, wrongSide[i])
-				for j, c := range r.conds {
-					t.Logf("%s: %q alone fails on %d candles",
-						r.action, c.name, misses[i][j])
-					if misses[i][j] == 0 && !slices.Contains(r.notAlone, c.name) {
-						t.Errorf("%s: no real window misses only %q",
-							r.action, c.name)
-					}
-				}
+				origCheckMisses(t, r, misses[i])
 			}
 		})
+	}
+}
+
+// origCheckMisses fails t unless the conditions of r that no real window
+// fails alone are exactly those r lists in notAlone.
+func origCheckMisses(tb testing.TB, r origRule[any], misses []int) {
+	tb.Helper()
+	for j, c := range r.conds {
+		tb.Logf("%s: %q alone fails on %d candles", r.action, c.name,
+			misses[j])
+		listed := slices.Contains(r.notAlone, c.name)
+		if (misses[j] == 0) != listed {
+			tb.Errorf("%s: %q alone fails on %d candles; in notAlone: %v",
+				r.action, c.name, misses[j], listed)
+		}
 	}
 }
 
