@@ -3,6 +3,7 @@ package strategy
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/tabot-functions/tabot/shared/indicator"
@@ -142,11 +143,37 @@ func TestOrigHistory(t *testing.T) {
 			indicator.LookbackSMA(20)+1),
 		"liquidity_grab_reversal": max(rsi+4, indicator.LookbackLowest(15)+6),
 		"order_flow_imbalance":    max(rsi, indicator.LookbackLowest(10)+11),
+		// EMA(200) cannot settle in the window (see the doc comment).
+		"multi_timeframe_trend_continuation": indicator.DefaultWindow,
 	}
 	for _, s := range origStrategies() {
 		w, ok := want[s.ID()]
 		if !ok || s.History() != w {
 			t.Errorf("%s: History() = %d, want %d", s.ID(), s.History(), w)
 		}
+	}
+}
+
+// TestOrigDefault checks that Default() opens with the original five and
+// the advanced six in upstream registry order, and that the tests cover
+// each of them.
+func TestOrigDefault(t *testing.T) {
+	want := []string{
+		"momentum_pulse", "band_fade_reversal", "golden_trend_sync",
+		"range_break_pop", "divergence_trap",
+		"volume_surge_breakout", "mean_reversion_scalper",
+		"ichimoku_cloud_momentum", "liquidity_grab_reversal",
+		"multi_timeframe_trend_continuation", "order_flow_imbalance",
+	}
+	ids := Default().IDs()
+	if len(ids) < len(want) || !slices.Equal(ids[:len(want)], want) {
+		t.Errorf("Default() starts with %v, want %v", ids, want)
+	}
+	var covered []string
+	for _, s := range origStrategies() {
+		covered = append(covered, s.ID())
+	}
+	if !slices.Equal(covered, want) {
+		t.Errorf("tests cover %v, want %v", covered, want)
 	}
 }

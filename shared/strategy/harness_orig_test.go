@@ -71,6 +71,7 @@ func origSpecs() []origSpec {
 		meanReversionSpec(),
 		ichimokuSpec(),
 		liquidityGrabSpec(),
+		mtfSpec(),
 		orderFlowSpec(),
 	}
 }

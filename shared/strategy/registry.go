@@ -16,6 +16,7 @@ func Default() *Registry {
 		MeanReversionScalper{},
 		IchimokuCloudMomentum{},
 		LiquidityGrabReversal{},
+		MultiTimeframeTrendContinuation{},
 		OrderFlowImbalance{},
 	// Later seventeen.
 	)
