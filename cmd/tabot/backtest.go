@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/push"
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
@@ -25,11 +24,13 @@ import (
 	"github.com/tabot-functions/tabot/shared/backtest/report"
 	"github.com/tabot-functions/tabot/shared/candle"
 	"github.com/tabot-functions/tabot/shared/metrics"
+	"github.com/tabot-functions/tabot/shared/push"
 	"github.com/tabot-functions/tabot/shared/strategy"
 )
 
-// pushJob is the Pushgateway job of backtest results; the group is the
-// data set (the candle file's name without its extension).
+// pushJob is the Pushgateway job of backtest results; the group's
+// instance label is the data set (the candle file's name without its
+// extension).
 const pushJob = "tabot_backtest"
 
 // pushTimeout bounds the push of the results.
@@ -163,6 +164,12 @@ func (f *backtestFlags) inferMarket() error {
 		return fmt.Errorf("%w: --symbol and --interval are required: the "+
 			"file name %q does not start with symbol_interval_ (e.g. "+
 			"btcusdt_1h_...)", errUsage, filepath.Base(f.data))
+	}
+	if err := candle.ValidateSymbol(f.symbol); err != nil {
+		return fmt.Errorf("%w: --symbol: %v", errUsage, err)
+	}
+	if _, err := candle.ParseInterval(f.interval); err != nil {
+		return fmt.Errorf("%w: --interval: %v", errUsage, err)
 	}
 	return nil
 }
@@ -351,25 +358,25 @@ func writeReport(name string, res *backtest.Result, s candle.Series) error {
 	return nil
 }
 
-// pushResult sends the backtest gauges of every strategy to the
-// Pushgateway at rawURL, in the group {job="tabot_backtest",
-// dataset=...}, replacing what that group held.
-// TODO: use shared/push once it lands on main; it groups by instance,
-// where a backtest groups by data set.
+// pushResult sends the backtest gauges of the strategies that traded to
+// the Pushgateway at rawURL, in the group {job="tabot_backtest",
+// instance=<data set>}, replacing what that group held. A strategy
+// without trades has no win rate or accuracy, so it is left out rather
+// than shown as 0.
 func pushResult(ctx context.Context, rawURL, dataset string,
 	res *backtest.Result) error {
 	reg := prometheus.NewRegistry()
 	m := metrics.NewBacktest(reg)
 	for _, r := range res.Strategies {
-		m.Record(r.ID, r.Stats.Accuracy, r.Stats.PnL, r.Stats.WinRate)
+		if st := r.Stats; st.Trades > 0 {
+			m.Record(r.ID, st.Accuracy, st.PnL, st.WinRate)
+		}
 	}
 
-	ctx, cancel := context.WithTimeout(ctx, pushTimeout)
-	defer cancel()
-	err := push.New(rawURL, pushJob).Grouping("dataset", dataset).
-		Gatherer(reg).PushContext(ctx)
+	p, err := push.New(rawURL, pushJob, reg, push.WithInstance(dataset),
+		push.WithTimeout(pushTimeout))
 	if err != nil {
-		return fmt.Errorf("push metrics: %w", err)
+		return fmt.Errorf("%w: --push: %v", errUsage, err)
 	}
-	return nil
+	return p.Push(ctx)
 }

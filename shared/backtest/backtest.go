@@ -23,7 +23,6 @@ import (
 	"math"
 	"runtime"
 	"sync"
-	"time"
 
 	"github.com/tabot-functions/tabot/shared/candle"
 	"github.com/tabot-functions/tabot/shared/strategy"
@@ -150,17 +149,19 @@ func (cfg Config) withDefaults(list []strategy.Strategy) (Config, error) {
 	if cfg.Workers <= 0 {
 		cfg.Workers = runtime.GOMAXPROCS(0)
 	}
+	iv, ivErr := candle.ParseInterval(cfg.Interval)
 	if cfg.Rules.IntervalMillis == 0 {
-		cfg.Rules.IntervalMillis = intervalMillis(cfg.Interval)
+		cfg.Rules.IntervalMillis = iv.Millis()
 	}
 
 	lo, hi, fee := cfg.Bounds.Min, cfg.Bounds.Max, cfg.Rules.Fee
 	switch {
 	case len(list) == 0:
 		return cfg, fmt.Errorf("%w: no strategy", ErrConfig)
-	case cfg.Symbol == "" || cfg.Interval == "":
-		return cfg, fmt.Errorf("%w: symbol and interval are required",
-			ErrConfig)
+	case cfg.Symbol == "":
+		return cfg, fmt.Errorf("%w: no symbol", ErrConfig)
+	case ivErr != nil:
+		return cfg, fmt.Errorf("%w: %v", ErrConfig, ivErr)
 	case math.IsNaN(lo) || math.IsNaN(hi) || lo < 0 || lo > hi || hi > 1:
 		return cfg, fmt.Errorf("%w: confidence bounds %v..%v: want "+
 			"0 <= min <= max <= 1", ErrConfig, lo, hi)
@@ -170,9 +171,6 @@ func (cfg Config) withDefaults(list []strategy.Strategy) (Config, error) {
 	case cfg.Rules.TimeStop < 0:
 		return cfg, fmt.Errorf("%w: time stop %v is negative", ErrConfig,
 			cfg.Rules.TimeStop)
-	case cfg.Rules.TimeStop > 0 && cfg.Rules.IntervalMillis <= 0:
-		return cfg, fmt.Errorf("%w: a time stop needs the candle length "+
-			"of interval %q", ErrConfig, cfg.Interval)
 	}
 	if need := strategy.MaxHistory(list); cfg.Window < need {
 		return cfg, fmt.Errorf("%w: window %d is shorter than the %d "+
@@ -199,22 +197,6 @@ func check(s candle.Series) error {
 		}
 	}
 	return nil
-}
-
-// intervalMillis returns the length of an exchange interval, the nominal
-// 30 days for 1M, 0 for an unknown one.
-// TODO: use candle.Interval's Millis once the domain branch lands on
-// main; this table duplicates it.
-func intervalMillis(iv string) int64 {
-	const minute = int64(time.Minute / time.Millisecond)
-	return map[string]int64{
-		"1m": minute, "3m": 3 * minute, "5m": 5 * minute,
-		"15m": 15 * minute, "30m": 30 * minute, "1h": 60 * minute,
-		"2h": 120 * minute, "4h": 240 * minute, "6h": 360 * minute,
-		"8h": 480 * minute, "12h": 720 * minute, "1d": 1440 * minute,
-		"3d": 3 * 1440 * minute, "1w": 7 * 1440 * minute,
-		"1M": 30 * 1440 * minute,
-	}[iv]
 }
 
 // evaluation is what the replay found for one strategy, in candle order.

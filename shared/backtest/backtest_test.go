@@ -224,8 +224,8 @@ func TestRunRejects(t *testing.T) {
 		{"negative time stop", good, list, func(c *backtest.Config) {
 			c.Rules.TimeStop = -time.Hour
 		}, backtest.ErrConfig},
-		{"time stop, unknown interval", good, list, func(c *backtest.Config) {
-			c.Interval, c.Rules.TimeStop = "7h", time.Hour
+		{"unknown interval", good, list, func(c *backtest.Config) {
+			c.Interval = "7h"
 		}, backtest.ErrConfig},
 		{"window shorter than history", good, list, func(c *backtest.Config) {
 			c.Window = 59

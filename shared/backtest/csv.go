@@ -14,10 +14,6 @@ import (
 // ErrCSV marks a candle file that cannot be read.
 var ErrCSV = errors.New("bad candle csv")
 
-// minMillis is the smallest open time taken as milliseconds: anything
-// below (before March 1973) is a time in seconds.
-const minMillis = 100_000_000_000
-
 // csvColumns are the columns ReadCSV knows; the first six are required.
 var csvColumns = [...]string{"open_time", "open", "high", "low", "close",
 	"volume", "close_time", "quote_volume", "trades"}
@@ -127,10 +123,6 @@ func parseRow(rec []string, col [len(csvColumns)]int) (candle.Candle,
 			return c, fmt.Errorf("%s %q is not a number", csvColumns[k],
 				truncate(v))
 		}
-	}
-	if c.OpenTime < minMillis {
-		return c, fmt.Errorf("open_time %d is not in milliseconds since "+
-			"the epoch (seconds?)", c.OpenTime)
 	}
 	return c, c.Validate()
 }

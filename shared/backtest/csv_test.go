@@ -49,9 +49,10 @@ func TestReadCSV(t *testing.T) {
 		in:      head + row1 + "1704070800000,abc,102,100,101,3\n",
 		wantErr: `line 3: open "abc" is not a number`,
 	}, {
-		name:    "seconds",
-		in:      head + "1704067200,100,101,99,100.5,12\n",
-		wantErr: "line 2: open_time 1704067200 is not in milliseconds",
+		name: "seconds",
+		in:   head + "1704067200,100,101,99,100.5,12\n",
+		wantErr: "line 2: invalid candle: open_time 1704067200 looks like " +
+			"seconds",
 	}, {
 		name:    "high below close",
 		in:      head + "1704067200000,100,100.2,99,100.5,12\n",
@@ -117,6 +118,8 @@ func FuzzReadCSV(f *testing.F) {
 	f.Add("open_time,open,high,low,close,volume,trades\n" +
 		"1704067200000,100,101,99,100.5,12,\n1704067200001,1,1,1,1,0,3\n")
 	f.Add("volume,low,high,open,close,open_time\n\"1\",2,3,2,2,1e15\n")
+	f.Add("open_time,open,high,low,close,volume\n" +
+		"1704067200,100,101,99,100.5,12\n")
 	f.Add("open_time,open\n1,2\n")
 	f.Add("\"")
 	f.Fuzz(func(t *testing.T, in string) {
