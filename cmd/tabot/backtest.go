@@ -28,17 +28,17 @@ import (
 	"github.com/tabot-functions/tabot/shared/strategy"
 )
 
-// pushJob is the Pushgateway job of backtest results; the group's
+// btPushJob is the Pushgateway job of backtest results; the group's
 // instance label is the data set (the candle file's name without its
 // extension).
-const pushJob = "tabot_backtest"
+const btPushJob = "tabot_backtest"
 
-// pushTimeout bounds the push of the results.
-const pushTimeout = 10 * time.Second
+// btPushTimeout bounds the push of the results.
+const btPushTimeout = 10 * time.Second
 
-// progressMin is the number of candles from which a terminal gets a
+// btProgressMin is the number of candles from which a terminal gets a
 // progress bar.
-const progressMin = 2000
+const btProgressMin = 2000
 
 // backtestCommand returns tabot backtest over every registered strategy.
 func backtestCommand() command { return backtestOver(strategy.Default()) }
@@ -71,8 +71,9 @@ type backtestFlags struct {
 	push       string
 }
 
-// fileName matches candle files named like btcusdt_1h_2021-11_2022-07.csv.
-var fileName = regexp.MustCompile(`^([A-Za-z0-9]+)_([0-9]+[mhdwM])(?:[_.]|$)`)
+// btFileName matches candle files named like btcusdt_1h_2021-11_2022-07.csv.
+var btFileName = regexp.MustCompile(
+	`^([A-Za-z0-9]+)_([0-9]+[mhdwM])(?:[_.]|$)`)
 
 func parseBacktestFlags(args []string, stderr io.Writer) (backtestFlags,
 	error) {
@@ -83,8 +84,9 @@ func parseBacktestFlags(args []string, stderr io.Writer) (backtestFlags,
 		"open_time,open,high,low,close,volume; open_time in ms")
 	ids := fs.String("strategies", "all", "strategy `ids`, comma "+
 		"separated, or all")
-	fs.StringVar(&f.symbol, "symbol", "", "symbol the strategies see "+
-		"(default: from the file name, e.g. btcusdt_1h_... is BTCUSDT)")
+	fs.StringVar(&f.symbol, "symbol", "", "symbol the strategies see, "+
+		"upper-cased (default: from the file name, e.g. btcusdt_1h_... "+
+		"is BTCUSDT)")
 	fs.StringVar(&f.interval, "interval", "", "candle interval, e.g. "+
 		"15m (default: from the file name)")
 	fs.IntVar(&f.window, "window", backtest.DefaultWindow,
@@ -153,10 +155,11 @@ func parseBacktestFlags(args []string, stderr io.Writer) (backtestFlags,
 // inferMarket fills symbol and interval from the data file's name where
 // the flags left them empty.
 func (f *backtestFlags) inferMarket() error {
-	m := fileName.FindStringSubmatch(filepath.Base(f.data))
+	m := btFileName.FindStringSubmatch(filepath.Base(f.data))
 	if m != nil && f.symbol == "" {
-		f.symbol = strings.ToUpper(m[1])
+		f.symbol = m[1]
 	}
+	f.symbol = strings.ToUpper(f.symbol)
 	if m != nil && f.interval == "" {
 		f.interval = m[2]
 	}
@@ -196,7 +199,7 @@ func runBacktest(ctx context.Context, reg *strategy.Registry,
 	if len(list) == 0 {
 		return errors.New("no strategy is registered in this build")
 	}
-	cs, err := readCandles(f.data)
+	cs, err := btReadCandles(f.data)
 	if err != nil {
 		return err
 	}
@@ -205,7 +208,7 @@ func runBacktest(ctx context.Context, reg *strategy.Registry,
 	cfg := backtest.Config{Symbol: f.symbol, Interval: f.interval,
 		Window: f.window, Bounds: f.bounds, Workers: f.workers,
 		Rules: backtest.Rules{Fee: f.fee, TimeStop: f.timeStop}}
-	bar := newProgress(stderr, len(cs))
+	bar := btProgress(stderr, len(cs))
 	if bar != nil {
 		cfg.Progress = func(done, _ int) { _ = bar.Set(done) }
 	}
@@ -223,24 +226,24 @@ func runBacktest(ctx context.Context, reg *strategy.Registry,
 	if f.json {
 		err = json.NewEncoder(stdout).Encode(res)
 	} else {
-		err = writeTable(stdout, res)
+		err = btWriteTable(stdout, res)
 	}
 	if err != nil {
 		return fmt.Errorf("write result: %w", err)
 	}
 	if f.html != "" {
-		if err := writeReport(f.html, res, s); err != nil {
+		if err := btWriteReport(f.html, res, s); err != nil {
 			return err
 		}
 	}
 	if f.push != "" {
-		return pushResult(ctx, f.push, f.dataset(), res)
+		return btPush(ctx, f.push, f.dataset(), res)
 	}
 	return nil
 }
 
-// readCandles reads a candle CSV file.
-func readCandles(name string) ([]candle.Candle, error) {
+// btReadCandles reads a candle CSV file.
+func btReadCandles(name string) ([]candle.Candle, error) {
 	file, err := os.Open(name)
 	if err != nil {
 		return nil, fmt.Errorf("read candles: %w", err)
@@ -253,11 +256,11 @@ func readCandles(name string) ([]candle.Candle, error) {
 	return cs, nil
 }
 
-// newProgress returns a progress bar of n candles on stderr when it is a
+// btProgress returns a progress bar of n candles on stderr when it is a
 // terminal and n is large enough to wait for; nil otherwise.
-func newProgress(stderr io.Writer, n int) *progressbar.ProgressBar {
+func btProgress(stderr io.Writer, n int) *progressbar.ProgressBar {
 	file, ok := stderr.(*os.File)
-	if !ok || n < progressMin || !term.IsTerminal(int(file.Fd())) {
+	if !ok || n < btProgressMin || !term.IsTerminal(int(file.Fd())) {
 		return nil
 	}
 	return progressbar.NewOptions(n,
@@ -271,8 +274,8 @@ func newProgress(stderr io.Writer, n int) *progressbar.ProgressBar {
 	)
 }
 
-// writeTable prints res as one line per strategy.
-func writeTable(w io.Writer, res *backtest.Result) error {
+// btWriteTable prints res as one line per strategy.
+func btWriteTable(w io.Writer, res *backtest.Result) error {
 	stamp := func(ms int64) string {
 		return time.UnixMilli(ms).UTC().Format("2006-01-02 15:04")
 	}
@@ -296,13 +299,13 @@ func writeTable(w io.Writer, res *backtest.Result) error {
 		if st.Trades > 0 {
 			copy(row[4:], []string{
 				fmt.Sprintf("%.1f %%", 100*st.WinRate),
-				fmt.Sprintf("%+.2f", 100*st.PnL), factor(st.ProfitFactor),
+				fmt.Sprintf("%+.2f", 100*st.PnL), btFactor(st.ProfitFactor),
 				fmt.Sprintf("%.2f", 100*st.MaxDrawdown),
 				fmt.Sprintf("%.1f", st.AvgBars)})
 		}
 		rows = append(rows, row)
 	}
-	if err := writeColumns(w, rows); err != nil {
+	if err := btColumns(w, rows); err != nil {
 		return err
 	}
 	_, err := fmt.Fprintln(w, "\nsignals: decisions within the confidence "+
@@ -314,9 +317,9 @@ func writeTable(w io.Writer, res *backtest.Result) error {
 	return err
 }
 
-// writeColumns prints rows as columns two spaces apart, the first
+// btColumns prints rows as columns two spaces apart, the first
 // aligned left and the others right.
-func writeColumns(w io.Writer, rows [][]string) error {
+func btColumns(w io.Writer, rows [][]string) error {
 	width := make([]int, len(rows[0]))
 	for _, row := range rows {
 		for i, cell := range row {
@@ -335,15 +338,15 @@ func writeColumns(w io.Writer, rows [][]string) error {
 	return err
 }
 
-func factor(r backtest.Ratio) string {
+func btFactor(r backtest.Ratio) string {
 	if math.IsInf(float64(r), 1) {
 		return "inf"
 	}
 	return fmt.Sprintf("%.2f", float64(r))
 }
 
-// writeReport writes the HTML report of res to name.
-func writeReport(name string, res *backtest.Result, s candle.Series) error {
+// btWriteReport writes the HTML report of res to name.
+func btWriteReport(name string, res *backtest.Result, s candle.Series) error {
 	file, err := os.Create(name)
 	if err != nil {
 		return fmt.Errorf("write report: %w", err)
@@ -358,12 +361,12 @@ func writeReport(name string, res *backtest.Result, s candle.Series) error {
 	return nil
 }
 
-// pushResult sends the backtest gauges of the strategies that traded to
+// btPush sends the backtest gauges of the strategies that traded to
 // the Pushgateway at rawURL, in the group {job="tabot_backtest",
 // instance=<data set>}, replacing what that group held. A strategy
 // without trades has no win rate or accuracy, so it is left out rather
 // than shown as 0.
-func pushResult(ctx context.Context, rawURL, dataset string,
+func btPush(ctx context.Context, rawURL, dataset string,
 	res *backtest.Result) error {
 	reg := prometheus.NewRegistry()
 	m := metrics.NewBacktest(reg)
@@ -373,8 +376,8 @@ func pushResult(ctx context.Context, rawURL, dataset string,
 		}
 	}
 
-	p, err := push.New(rawURL, pushJob, reg, push.WithInstance(dataset),
-		push.WithTimeout(pushTimeout))
+	p, err := push.New(rawURL, btPushJob, reg, push.WithInstance(dataset),
+		push.WithTimeout(btPushTimeout))
 	if err != nil {
 		return fmt.Errorf("%w: --push: %v", errUsage, err)
 	}
