@@ -13,14 +13,6 @@ import (
 	"github.com/tabot-functions/tabot/shared/strategy"
 )
 
-// replaySize returns a window that fits every strategy of list and a
-// number of candles that makes it slide for a while: small enough for
-// the race detector, long enough to leave the window's growing phase.
-func replaySize(list []strategy.Strategy) (window, candles int) {
-	window = max(strategy.MaxHistory(list), 100)
-	return window, window + 400
-}
-
 func config(window int) backtest.Config {
 	return backtest.Config{Symbol: "BTCUSDT", Interval: "1h",
 		Window: window, Rules: backtest.Rules{Fee: backtest.DefaultFee}}
@@ -61,8 +53,8 @@ func TestRunWindowRule(t *testing.T) {
 }
 
 func TestRunWorkersDoNotChangeTheResult(t *testing.T) {
-	list := testStrategies()
-	window, n := replaySize(list)
+	list := []strategy.Strategy{emaCross{}, highAlert{}, &recorder{history: 30}}
+	window, n := 150, 3000
 	s := candle.NewSeries(load(t, btcFile)[:n])
 
 	var results []*backtest.Result

@@ -36,72 +36,92 @@ type key struct {
 // would send to a real strategy function, collects the signals it
 // delivers, and compares them with the backtest's signals on the same
 // candles: the same strategies fire on the same candles with the same
-// action, confidence, price and levels, bit for bit. To stay fast under
-// the race detector it posts the first 100 candles and the last 300,
-// where the window grows to its full length and then slides.
+// action, confidence, price and levels, bit for bit.
+//
+// With every registered strategy the window must hold the longest
+// history, so to stay fast under the race detector only the last 40
+// candles are posted, where the window slides; with the tests' own two
+// strategies and a short window the whole growth of the window is
+// posted as well.
 func TestLiveAndBacktestDecideAlike(t *testing.T) {
-	for _, file := range []struct {
+	files := []struct {
 		name, symbol, interval string
 	}{
 		{btcFile, "BTCUSDT", "1h"},
 		{ethFile, "ETHUSDT", "15m"},
-	} {
-		t.Run(file.name, func(t *testing.T) {
-			list := testStrategies()
-			window, n := replaySize(list)
-			cs := load(t, file.name)[:n]
-			posted := map[int64]bool{}
-			for i := range cs {
-				if i < 100 || i >= n-300 {
-					posted[cs[i].OpenTime] = true
-				}
-			}
-
-			live := liveSignals(t, list, file.symbol, file.interval, window,
-				cs, posted)
-
-			cfg := backtest.Config{Symbol: file.symbol,
-				Interval: file.interval, Window: window}
-			res, err := backtest.Run(context.Background(),
-				candle.NewSeries(cs), list, cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			replayed := map[key]decision{}
-			for _, r := range res.Strategies {
-				for _, sg := range r.Signals {
-					if !posted[sg.OpenTime] {
-						continue
-					}
-					replayed[key{r.ID, sg.OpenTime}] = decision{
-						string(sg.Action), sg.Confidence, sg.Price,
-						sg.StopLoss, sg.TakeProfit}
-				}
-			}
-
-			if len(live) == 0 {
-				t.Fatal("no live signal at all")
-			}
-			for k, want := range live {
-				got, ok := replayed[k]
-				if !ok {
-					t.Errorf("%s on %d: live %+v, backtest nothing",
-						k.strategy, k.openTime, want)
-				} else if got != want {
-					t.Errorf("%s on %d: backtest %+v, live %+v",
-						k.strategy, k.openTime, got, want)
-				}
-			}
-			for k, got := range replayed {
-				if _, ok := live[k]; !ok {
-					t.Errorf("%s on %d: backtest %+v, live nothing",
-						k.strategy, k.openTime, got)
-				}
-			}
-			t.Logf("%d strategies, %d candles, window %d: %d signals "+
-				"alike", len(list), n, window, len(live))
+	}
+	own := []strategy.Strategy{emaCross{}, highAlert{}}
+	all := testStrategies()
+	for _, f := range files {
+		t.Run(f.name+"/own", func(t *testing.T) {
+			cs := load(t, f.name)[:500]
+			compareLive(t, own, f.symbol, f.interval, 100, cs,
+				func(i int) bool { return i < 150 || i >= 400 })
+		})
+		t.Run(f.name+"/registered", func(t *testing.T) {
+			window := max(strategy.MaxHistory(all), 100)
+			cs := load(t, f.name)[:window+40]
+			compareLive(t, all, f.symbol, f.interval, window, cs,
+				func(i int) bool { return i >= window })
 		})
 	}
+}
+
+// compareLive compares the live and the backtest signals of list on the
+// candles of cs whose index is posted.
+func compareLive(t *testing.T, list []strategy.Strategy, symbol,
+	interval string, window int, cs []candle.Candle,
+	posted func(int) bool) {
+	t.Helper()
+	at := map[int64]bool{}
+	for i := range cs {
+		if posted(i) {
+			at[cs[i].OpenTime] = true
+		}
+	}
+	live := liveSignals(t, list, symbol, interval, window, cs, at)
+
+	cfg := backtest.Config{Symbol: symbol, Interval: interval,
+		Window: window}
+	res, err := backtest.Run(context.Background(), candle.NewSeries(cs),
+		list, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	replayed := map[key]decision{}
+	fired := map[string]bool{}
+	for _, r := range res.Strategies {
+		for _, sg := range r.Signals {
+			if at[sg.OpenTime] {
+				replayed[key{r.ID, sg.OpenTime}] = decision{
+					string(sg.Action), sg.Confidence, sg.Price,
+					sg.StopLoss, sg.TakeProfit}
+				fired[r.ID] = true
+			}
+		}
+	}
+
+	if len(live) == 0 {
+		t.Fatal("no live signal at all")
+	}
+	for k, want := range live {
+		got, ok := replayed[k]
+		if !ok {
+			t.Errorf("%s on %d: live %+v, backtest nothing", k.strategy,
+				k.openTime, want)
+		} else if got != want {
+			t.Errorf("%s on %d: backtest %+v, live %+v", k.strategy,
+				k.openTime, got, want)
+		}
+	}
+	for k, got := range replayed {
+		if _, ok := live[k]; !ok {
+			t.Errorf("%s on %d: backtest %+v, live nothing", k.strategy,
+				k.openTime, got)
+		}
+	}
+	t.Logf("%d strategies (%d fired), %d candles posted, window %d: %d "+
+		"signals alike", len(list), len(fired), len(at), window, len(live))
 }
 
 // liveSignals runs a strategy function of list with a publisher stand-in
