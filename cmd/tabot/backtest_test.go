@@ -64,7 +64,7 @@ func btRegistry(tb testing.TB) *strategy.Registry {
 }
 
 // btData writes the first candles of the real BTC file that a window of
-// the registry's longest history needs, plus 200, to a file of the
+// the registry's longest history needs, plus 100, to a file of the
 // given name in a temporary directory, and returns its path and that
 // window.
 func btData(tb testing.TB, name string) (string, int) {
@@ -79,7 +79,7 @@ func btData(tb testing.TB, name string) (string, int) {
 
 	var b strings.Builder
 	sc := bufio.NewScanner(src)
-	for i := 0; i <= window+200 && sc.Scan(); i++ {
+	for i := 0; i <= window+100 && sc.Scan(); i++ {
 		b.WriteString(sc.Text() + "\n")
 	}
 	path := filepath.Join(tb.TempDir(), name)
