@@ -41,7 +41,7 @@ type sink struct {
 	posts    []string // event ids, one per POST
 	accepted map[string]event.Window
 	oks      map[string]int // 2xx answers by event id
-	order    []string // accepted ids, first acceptance order
+	order    []string       // accepted ids, first acceptance order
 	answer   func(id string, attempt int) int
 }
 
