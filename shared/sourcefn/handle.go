@@ -239,10 +239,10 @@ func seq(msg jetstream.Msg) uint64 {
 // windowEvent builds the event of the window whose newest candle is p.
 func (s *Source) windowEvent(subject string, p candle.Payload,
 	candles []candle.Candle, missing int) (ce.Event, error) {
-	e, err := event.NewWindowEvent(subject, event.Window{
+	e, err := event.NewWindowEvent(event.Window{
 		Symbol: p.Symbol, Interval: string(p.Interval),
 		Candles: candles, Missing: missing,
-	})
+	}, subject)
 	if err != nil {
 		return ce.Event{}, err
 	}
