@@ -122,7 +122,8 @@ func (p *Publisher) Serve(ctx context.Context, ln net.Listener) error {
 	go func() { httpErr <- p.srv.Serve(ctx, ln) }()
 
 	c, err := natsjs.Connect(ctx, p.cfg.NATSURL,
-		natsjs.WithName("tabot-publisher"), natsjs.WithLogger(p.log))
+		natsjs.WithName("tabot-publisher"), natsjs.WithLogger(p.log),
+		natsjs.WithStatusFunc(func(up bool) { p.m.Component(CheckNATS, up) }))
 	if err != nil {
 		if ctx.Err() == nil {
 			err = fmt.Errorf("publisher: %w", err)

@@ -42,6 +42,7 @@ type sink struct {
 	accepted map[string]event.Window
 	oks      map[string]int // 2xx answers by event id
 	order    []string       // accepted ids, first acceptance order
+	ext      map[string]any // extensions of the last event
 	answer   func(id string, attempt int) int
 }
 
@@ -78,6 +79,7 @@ func (s *sink) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.posts = append(s.posts, e.ID())
+	s.ext = e.Extensions()
 	answer := s.answer
 	s.mu.Unlock()
 
@@ -291,6 +293,7 @@ func TestWindowsReachTarget(t *testing.T) {
 	target := newSink(t)
 	cfg := testConfig(srv.URL, target.srv.URL)
 	cfg.MinCandles = 3
+	cfg.CEOverrides = `{"extensions":{"team":"ta"}}`
 	src := start(t, cfg)
 
 	for i := range 5 {
@@ -309,6 +312,12 @@ func TestWindowsReachTarget(t *testing.T) {
 	}
 	if got := target.postCount(); got != 3 {
 		t.Errorf("%d posts, want 3", got)
+	}
+	for k, want := range map[string]string{
+		"team": "ta", "symbol": "BTCUSDT", "interval": "1m"} {
+		if got := target.ext[k]; got != want {
+			t.Errorf("extension %s = %v, want %s", k, got, want)
+		}
 	}
 	if got := testutil.ToFloat64(
 		src.m.SinkRequests.WithLabelValues("200", "post")); got != 3 {
@@ -423,6 +432,24 @@ func TestBadPayloadDoesNotBlock(t *testing.T) {
 	if got := testutil.ToFloat64(
 		src.m.Errors.WithLabelValues("invalid_input")); got != float64(len(bad)) {
 		t.Errorf("errors{invalid_input} = %v, want %d", got, len(bad))
+	}
+}
+
+func TestSymbolsAllowList(t *testing.T) {
+	srv := natstest.Start(t)
+	pub := newPublisher(t, srv)
+	target := newSink(t)
+	cfg := testConfig(srv.URL, target.srv.URL)
+	cfg.Symbols = []string{"ETHUSDT"}
+	src := start(t, cfg)
+
+	pub.candle(t0, 100) // BTCUSDT: not configured
+	pub.raw("candles.ETHUSDT.1m", fmt.Sprintf(`{"open_time":%d,"open":1,`+
+		`"high":2,"low":1,"close":1,"volume":1}`, t0))
+	target.waitIDs(t, event.WindowID("ETHUSDT", "1m", t0))
+	settled(t, srv)
+	if got := counter(t, src.Source, outcomeIgnored); got != 1 {
+		t.Errorf("ignored candles %v, want 1", got)
 	}
 }
 
