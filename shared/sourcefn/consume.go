@@ -19,8 +19,8 @@ const (
 	// pullBatch is how many candles the client buffers: small, so that a
 	// buffered candle does not wait long enough to reach AckWait.
 	pullBatch = 64
-	// rebuildBatch is how many candles one rebuild fetch reads.
-	rebuildBatch = 1000
+	// defaultRebuildBatch is how many candles one rebuild fetch reads.
+	defaultRebuildBatch = 1000
 	// drainTimeout bounds the drain of the connection at shutdown.
 	drainTimeout = 10 * time.Second
 )
@@ -223,7 +223,7 @@ func (s *Source) rebuild(ctx context.Context, js jetstream.JetStream,
 	}
 	n := 0
 	for done := false; !done; {
-		batch, err := oc.FetchNoWait(rebuildBatch)
+		batch, err := oc.FetchNoWait(s.rebuildBatch)
 		if err != nil {
 			return fmt.Errorf("rebuild: %w", err)
 		}

@@ -59,9 +59,11 @@ type Source struct {
 	// windows is the delivery state of each window; only the consuming
 	// goroutine touches it.
 	windows map[candle.Key]*window
-	// rebuilt is set once the windows were rebuilt from the stream.
-	rebuilt bool
-	wg      sync.WaitGroup
+	// rebuilt is set once the windows were rebuilt from the stream,
+	// rebuildBatch candles per fetch.
+	rebuilt      bool
+	rebuildBatch int
+	wg           sync.WaitGroup
 }
 
 // New returns the candle-source for cfg, which must be valid; reg is the
@@ -88,7 +90,8 @@ func New(cfg Config, reg *strategy.Registry, log *zap.Logger) (*Source,
 	s := &Source{
 		cfg: cfg, min: min, log: log, srv: srv, m: srv.Metrics(),
 		sm: newSourceMetrics(srv.Registry()), book: book, over: over,
-		windows: make(map[candle.Key]*window),
+		windows:      make(map[candle.Key]*window),
+		rebuildBatch: defaultRebuildBatch,
 	}
 	hc := &http.Client{
 		Timeout:   cfg.SendTimeout,

@@ -609,6 +609,53 @@ func count(s *sink, id string) int {
 	return n
 }
 
+// TestRebuildManyBatches: the rebuild reads the whole history in several
+// fetches and stops at the ack floor.
+func TestRebuildManyBatches(t *testing.T) {
+	srv := natstest.Start(t)
+	pub := newPublisher(t, srv)
+	target := newSink(t)
+	cfg := testConfig(srv.URL, target.srv.URL)
+	cfg.WindowSize = 50
+
+	first := start(t, cfg)
+	var want []string
+	for i := range 25 {
+		pub.candle(t0+int64(i)*minute, float64(100+i))
+		want = append(want, id(t0+int64(i)*minute))
+	}
+	target.waitIDs(t, want...)
+	settled(t, srv)
+	first.stop()
+
+	src, err := New(cfg, strategy.Default(), zaptest.NewLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src.rebuildBatch = 4
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- src.Serve(ctx, ln) }()
+	defer func() {
+		cancel()
+		<-done
+	}()
+
+	pub.candle(t0+25*minute, 125)
+	target.waitIDs(t, append(want, id(t0+25*minute))...)
+	w, _ := target.window(id(t0 + 25*minute))
+	if got := len(w.Candles); got != 26 {
+		t.Errorf("window after restart holds %d candles, want 26", got)
+	}
+	if got := target.postCount(); got != 26 {
+		t.Errorf("%d posts, want 26", got)
+	}
+}
+
 // TestNewConsumerHistory: a new durable consumer rebuilds the windows
 // from the stream and decides only on new candles, unless Replay.
 func TestNewConsumerHistory(t *testing.T) {
