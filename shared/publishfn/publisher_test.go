@@ -55,7 +55,11 @@ type running struct {
 
 func start(t testing.TB, cfg Config) *running {
 	t.Helper()
-	p, err := New(cfg, zaptest.NewLogger(t))
+	log := zaptest.NewLogger(t)
+	if _, bench := t.(*testing.B); bench {
+		log = zap.NewNop()
+	}
+	p, err := New(cfg, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -573,4 +577,27 @@ func FuzzHandle(f *testing.F) {
 			t.Errorf("status %d for %q", c, body)
 		}
 	})
+}
+
+// BenchmarkPublish measures one signal through the handler into a real
+// JetStream stream, each with a new id.
+func BenchmarkPublish(b *testing.B) {
+	srv := natstest.Start(b)
+	p := start(b, testConfig(srv.URL))
+	s := signal("momentum_pulse", "buy")
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := range b.N {
+		open := openTime + int64(i)*60000
+		s.Metadata[event.MetaCandleOpenTime] = open
+		s.Timestamp = time.UnixMilli(open + 60000).UTC().Format(time.RFC3339)
+		s.IntentID = event.SignalID(s.StrategyID, s.Symbol, "1m", open)
+		e, err := event.NewSignalEvent(s, "1m", open)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := p.handle(ctx, e); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
