@@ -5,8 +5,19 @@ package strategy
 // ones.
 func Default() *Registry {
 	r, err := NewRegistry(
-	// Original five.
-	// Advanced six.
+		// Original five.
+		MomentumPulse{},
+		BandFadeReversal{},
+		GoldenTrendSync{},
+		RangeBreakPop{},
+		DivergenceTrap{},
+		// Advanced six.
+		VolumeSurgeBreakout{},
+		MeanReversionScalper{},
+		IchimokuCloudMomentum{},
+		LiquidityGrabReversal{},
+		MultiTimeframeTrendContinuation{},
+		OrderFlowImbalance{},
 	// Later seventeen.
 	)
 	if err != nil {
