@@ -361,12 +361,36 @@ type candleMessage struct {
 	candle.Candle
 }
 
+// replayChunk is how many candles replay publishes before it waits for
+// the candle-source to catch up.
+const replayChunk = 100
+
 // replay publishes every candle on candles.<SYMBOL>.<INTERVAL>, each with
-// a Nats-Msg-Id so a replay run twice stores each candle once.
+// a Nats-Msg-Id so a replay run twice stores each candle once. The stream
+// keeps only the last window of candles per subject, as the window store
+// it is, so replay keeps at most a chunk ahead of the candle-source:
+// faster, the stream would drop candles before they were decided on.
 func (p *pipeline) replay(ctx context.Context, symbol, interval string,
 	candles []candle.Candle) error {
 	subject := event.CandleSubject(symbol, interval)
-	var acks []jetstream.PubAckFuture
+	for len(candles) > 0 {
+		n := min(replayChunk, len(candles))
+		if err := p.publish(ctx, subject, symbol, interval,
+			candles[:n]); err != nil {
+			return err
+		}
+		candles = candles[n:]
+		if err := p.waitBacklog(ctx, replayChunk); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// publish publishes candles and waits for JetStream to store them.
+func (p *pipeline) publish(ctx context.Context, subject, symbol,
+	interval string, candles []candle.Candle) error {
+	acks := make([]jetstream.PubAckFuture, 0, len(candles))
 	for _, c := range candles {
 		b, err := json.Marshal(candleMessage{symbol, interval, c})
 		if err != nil {
@@ -382,19 +406,48 @@ func (p *pipeline) replay(ctx context.Context, symbol, interval string,
 		}
 		acks = append(acks, f)
 	}
-	select {
-	case <-p.js.PublishAsyncComplete():
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 	for _, f := range acks {
 		select {
 		case <-f.Ok():
 		case err := <-f.Err():
 			return fmt.Errorf("publish candle: %w", err)
+		case <-ctx.Done():
+			return ctx.Err()
 		}
 	}
 	return nil
+}
+
+// waitBacklog waits until the candle-source has fewer than n candles
+// left to process.
+func (p *pipeline) waitBacklog(ctx context.Context, n int) error {
+	for {
+		left, err := p.backlog(ctx)
+		if err != nil || left < uint64(n) {
+			return err
+		}
+		select {
+		case err := <-p.errc:
+			return err
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+}
+
+// backlog is the number of candles the candle-source has not yet
+// acknowledged.
+func (p *pipeline) backlog(ctx context.Context) (uint64, error) {
+	cons, err := p.js.Consumer(ctx, "CANDLES", "candle-source")
+	if err != nil {
+		return 0, fmt.Errorf("candle-source consumer: %w", err)
+	}
+	ci, err := cons.Info(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("candle-source consumer: %w", err)
+	}
+	return ci.NumPending + uint64(ci.NumAckPending), nil
 }
 
 // waitProcessed returns once the candle-source has acknowledged every
@@ -423,16 +476,8 @@ func (p *pipeline) waitProcessed(ctx context.Context,
 
 func (p *pipeline) processed(ctx context.Context,
 	pr *signalPrinter) (bool, error) {
-	cons, err := p.js.Consumer(ctx, "CANDLES", "candle-source")
-	if err != nil {
-		return false, fmt.Errorf("candle-source consumer: %w", err)
-	}
-	ci, err := cons.Info(ctx)
-	if err != nil {
-		return false, fmt.Errorf("candle-source consumer: %w", err)
-	}
-	if ci.NumPending > 0 || ci.NumAckPending > 0 {
-		return false, nil
+	if left, err := p.backlog(ctx); err != nil || left > 0 {
+		return false, err
 	}
 	st, err := p.js.Stream(ctx, "SIGNALS")
 	if err != nil {
