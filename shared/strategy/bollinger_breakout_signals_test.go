@@ -30,10 +30,12 @@ func breakoutWant(bars []laterCandle) *laterWant {
 	u, m, l := laterAt(b.Upper, 0), laterAt(b.Middle, 0), laterAt(b.Lower, 0)
 	if c < l {
 		return &laterWant{Buy, min(0.85, 0.68+min(0.12, 50*(l-c)/l)), c,
-			0.98 * l, m, nil}
+			0.98 * l, m, map[string]any{"breakout_type": "lower_band_breakout",
+				"strategy_origin": "quantzed_screening_04"}}
 	}
 	return &laterWant{Sell, min(0.85, 0.68+min(0.12, 50*(c-u)/u)), c,
-		1.02 * u, m, nil}
+		1.02 * u, m, map[string]any{"breakout_type": "upper_band_breakout",
+			"strategy_origin": "quantzed_screening_05"}}
 }
 
 func TestBollingerBreakoutSignals(t *testing.T) {

@@ -14,6 +14,10 @@ package strategy
 //     the close to the closes 62, 125, 188 and 251 candles back (weights
 //     0.4, 0.2, 0.2, 0.2): the coin against its own past, not a market.
 //
+// What it really checks (STRATEGIES.md rule 9): points 2 and 4 restate
+// point 1, and point 7 follows from point 6 (each ratio is at least 0.75,
+// so RS is at least 75); there is no market benchmark.
+//
 // The entry is a stop at the candle's high, the stop 2 ATR(14) under it,
 // the target 4 ATR(14) above it. Confidence is 0.80 (0.70 plus 0.10 for
 // all seven points), plus 0.05 times how far RS is from 70 to 100, plus

@@ -25,9 +25,9 @@ func rsiExtremeSpec() laterSpec {
 func rsiExtremeWant(bars []laterCandle) *laterWant {
 	rsi := indicator.RSI(laterCloses(bars), 2)
 	v0, v1 := laterAt(rsi, 0), laterAt(rsi, 1)
-	base := 0.72
+	base, threshold := 0.72, "oversold"
 	if v0 < 2 {
-		base = 0.82
+		base, threshold = 0.82, "extreme"
 	}
 	m, adj := v0-v1, 0.0
 	if m > 0 {
@@ -42,7 +42,7 @@ func rsiExtremeWant(bars []laterCandle) *laterWant {
 	}
 	risk := max(c-stop, 0.005*c)
 	return &laterWant{Buy, min(0.90, max(0.55, base+adj)), c, stop,
-		c + 2*risk, nil}
+		c + 2*risk, map[string]any{"threshold_type": threshold, "rsi_2": v0}}
 }
 
 func TestRSIExtremeReversal(t *testing.T) {
