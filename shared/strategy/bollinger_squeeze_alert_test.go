@@ -57,6 +57,16 @@ func TestBollingerSqueezeAlert(t *testing.T) {
 	growing := laterWaveAmp(1000, 50_000, 20, func(i int) float64 {
 		return 0.002 * math.Pow(1.001, float64(i))
 	})
+	// Narrower bands 115 to 130 candles back than now.
+	patch := laterWaveAmp(1000, 50_000, 20, func(i int) float64 {
+		switch {
+		case i < 850:
+			return 0.03
+		case i < 885:
+			return 0.005
+		}
+		return 0.03 * math.Pow(0.995, float64(i-885))
+	})
 	flat := laterTrend(200, 50_000, 0)
 	flatWant := squeezeWant(flat)
 	flatWant.conf = 0.80 // zero width, full intensity
@@ -66,6 +76,8 @@ func TestBollingerSqueezeAlert(t *testing.T) {
 		{name: "flat market, zero width", bars: flat, want: flatWant},
 		{name: "narrowing but wider than 10%", bars: wideFading,
 			miss: []string{"width under 10%"}},
+		{name: "narrowest in 100 candles, not in 125", bars: patch,
+			miss: []string{"narrowest in 125"}},
 		// Upstream alerted here: the width is under 10% of the price.
 		{name: "bands widening", bars: growing,
 			miss: []string{"narrowest in 125"}},

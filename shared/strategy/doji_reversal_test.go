@@ -55,8 +55,8 @@ func TestDojiReversal(t *testing.T) {
 	laterRun(t, DojiReversal{}, dojiSpec(), []laterCase{
 		{name: "doji above sma10 sells", bars: high, want: dojiWant(high)},
 		{name: "doji far under sma10 buys", bars: low, want: lowWant},
-		{name: "body 10% of the range",
-			bars: laterShaped(rise, 10, 50, 40),
+		{name: "body 5.5% of the range",
+			bars: laterShaped(rise, 5.5, 50, 44.5),
 			miss: []string{"body at most 5% of the range"}},
 		{name: "doji on sma10", bars: laterShaped(flat, 0, 50, 50),
 			miss: []string{"close off sma10"}},

@@ -64,6 +64,11 @@ func TestEMAAlignmentBearish(t *testing.T) {
 			{name: "bounce on the previous candle",
 				bars: laterThen(down[:998], 0.006, -0.005),
 				miss: []string{"ema8 falling before"}},
+			// EMA(80) rose on the previous candle, fell on the last.
+			{name: "ema80 turning down",
+				bars: laterThen(laterTrend(1000, 50_000, 0.0002), -0.004,
+					-0.011),
+				miss: []string{"ema80 falling before"}},
 			{name: "uptrend", bars: laterTrend(1000, 20_000, 0.001),
 				miss: []string{"close under ema8", "close under ema80",
 					"ema8 falling", "ema8 falling before", "ema80 falling",

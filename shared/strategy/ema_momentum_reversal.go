@@ -23,6 +23,8 @@ import "math"
 // original Setup 9.2 and 9.3 are pullbacks within a rising EMA(9); the
 // upstream rule is kept. 9.4 never fires: an EMA that rose on the last
 // candle has the close above it, so whatever matches 9.4 matched 9.1.
+// Likewise 9.2's "no low above EMA(9)" follows from "no rising slope": a
+// candle wholly above its EMA lifts it.
 //
 // Entry at the high, stop at the low, target twice the range above the
 // entry. Confidence is the base, plus the EMA(9) slope as a percentage of

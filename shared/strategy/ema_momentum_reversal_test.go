@@ -90,6 +90,8 @@ func TestEMAMomentumReversal(t *testing.T) {
 	capitulation := laterThen(steepDown, -0.003)
 	pattern := laterThen(down, -0.0005)
 	bounce := laterThen(down[:197], 0.008, -0.004, -0.004)
+	// Two rising slopes, then exactly three falling ones.
+	three := laterThen(down, 0.006, 0.001, -0.005, -0.002, -0.002)
 	q := 0.99 * steepDown[len(steepDown)-1].c
 	gap := laterWith(steepDown, laterCandle{q, q, q, q})
 
@@ -120,6 +122,12 @@ func TestEMAMomentumReversal(t *testing.T) {
 		{name: "9.2 broken by a bounce, 9.3 holds", bars: bounce,
 			side: "9.3", want: emaMomentumWant(bounce, 0.74,
 				"setup_9_3_pattern_reversal", "quantzed_screening_15")},
+		{name: "9.3 with exactly three falling slopes", bars: three,
+			side: "9.3", want: emaMomentumWant(three, 0.74,
+				"setup_9_3_pattern_reversal", "quantzed_screening_15")},
+		{name: "9.3 with the last close back above", side: "9.3",
+			bars: laterThen(down, -0.002, -0.004, 0.005),
+			miss: []string{"two closes under"}},
 		{name: "uptrend", bars: laterTrend(200, 50_000, 0.001), side: "9.1",
 			miss: []string{"slope turned up"}},
 		{name: "uptrend, no capitulation",

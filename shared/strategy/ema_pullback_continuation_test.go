@@ -66,9 +66,9 @@ func laterRally(bars []laterCandle, h, c float64) []laterCandle {
 
 func TestEMAPullbackContinuation(t *testing.T) {
 	up := laterTrend(500, 50_000, 0.001)
-	steepUp := laterTrend(500, 50_000, 0.003)
+	steepUp := laterTrend(500, 50_000, 0.0019) // low 1.5% above EMA(20)
 	down := laterTrend(500, 50_000, -0.001)
-	steepDown := laterTrend(500, 50_000, -0.004)
+	steepDown := laterTrend(500, 50_000, -0.002) // high 1.5% under EMA(20)
 	rally := laterRally(down, 1.001, 0.999)
 	steepRally := laterRally(steepDown, 1.001, 0.999)
 

@@ -76,7 +76,13 @@ func TestFoxTrapReversal(t *testing.T) {
 	up := laterTrend(1000, 20_000, 0.001)
 	steep := laterTrend(1000, 2_000, 0.005)
 	down := laterTrend(1000, 50_000, -0.001)
-	rally := laterThen(laterTrend(1000, 50_000, 0), 0.01, 0.01, 0.01, 0.01)
+	rally := laterThen(laterTrend(1000, 50_000, 0), 0.01, 0.01, 0.01, 0.01,
+		0.01)
+	// A seven-candle pullback takes EMA(8) under EMA(20), not under
+	// EMA(80); the previous candle's wick reaches above EMA(8).
+	pullback := laterThen(laterTrend(1000, 20_000, 0.002), -0.004, -0.004,
+		-0.004, -0.004, -0.004, -0.004, -0.004, 0.003, 0.006)
+	pullback[len(pullback)-2].h *= 1.01
 	steepWant := foxTrapWant(steep, Buy)
 	steepWant.conf = 0.92 // at the cap
 	p := up[len(up)-1].c
@@ -89,8 +95,14 @@ func TestFoxTrapReversal(t *testing.T) {
 			want: foxTrapWant(down, Sell)},
 		{name: "low far above ema8", bars: laterTrend(1000, 100, 0.01),
 			miss: []string{"low near ema8"}},
-		{name: "fresh rally, ema8 over ema80 for four candles",
+		{name: "pullback, ema8 under ema20", bars: pullback,
+			miss: []string{"ema8 above ema20"}},
+		{name: "fresh rally, ema8 over ema80 for five candles",
 			bars: rally, miss: []string{"ema8 above ema80 for six"}},
+		// The two candles before the drop trade wholly above EMA(8).
+		{name: "drop after a rally", side: "sell",
+			bars: laterThen(down, 0.015, 0.005, 0.005, -0.02),
+			miss: []string{"a low under ema8 before"}},
 		{name: "high far under ema8", bars: laterTrend(1000, 1e9, -0.01),
 			side: "sell", miss: []string{"high near ema8"}},
 		{name: "candle without range",

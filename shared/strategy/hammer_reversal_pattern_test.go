@@ -41,6 +41,14 @@ func TestHammerReversalPattern(t *testing.T) {
 	decline := laterTrend(10, 52_000, -0.003)
 	rise := laterTrend(10, 48_000, 0.003)
 	hammer := laterShaped(decline, 100, 10, 300)
+	// Two of the four closes before it are above the hammer's close.
+	var mixed []laterCandle
+	prev := 50_600.0
+	for _, c := range []float64{50_500, 50_400, 49_900, 50_000} {
+		mixed = append(mixed, laterTo(prev, c))
+		prev = c
+	}
+	mixed = laterShaped(mixed, 100, 10, 300)
 	risen := laterShaped(rise, 100, 10, 300)
 
 	// After a decline: 0.68 + 0.08 + 0.10·3/5 + 0.08·300/410 + 0.06·1/2
@@ -54,6 +62,8 @@ func TestHammerReversalPattern(t *testing.T) {
 	laterRun(t, HammerReversalPattern{}, hammerSpec(), []laterCase{
 		{name: "hammer after a decline", bars: hammer,
 			want: want(hammer, 0.88)},
+		{name: "two of four closes above, a downtrend", bars: mixed,
+			want: want(mixed, 0.88)},
 		{name: "hammer after a rise", bars: risen,
 			want: want(risen, 0.68+0.06+0.08*300/410+0.03)},
 		{name: "lower shadow twice the body",

@@ -55,7 +55,7 @@ func TestInsideBarBreakout(t *testing.T) {
 	inside := laterInside(up[:999], 1.0008, 0.9995, 1.0005)
 	gentle := laterTrend(1000, 50_000, 0.0001)
 	gentleInside := laterInside(gentle[:999], 1.0009, 0.9992, 1.0003)
-	dipped := laterThen(up[:996], -0.006, 0.008)
+	dipped := laterThen(up[:995], -0.006, 0.008, 0.001)
 	decline := laterTrend(1000, 50_000, -0.001)
 
 	// The EMAs' gap (3.6%) caps the trend bonus: 0.84 + 0.1 quality.
@@ -72,7 +72,7 @@ func TestInsideBarBreakout(t *testing.T) {
 		{name: "inside bar without range",
 			bars: laterInside(up[:999], 1, 1, 1),
 			miss: []string{"inside bar has a range"}},
-		{name: "close dipped under ema8 two candles back",
+		{name: "close dipped under ema8 three candles back",
 			bars: laterInside(dipped, 1.0008, 0.9995, 1.0005),
 			miss: []string{"closes above ema8 before"}},
 		{name: "inside bar in a downtrend",

@@ -50,6 +50,10 @@ func TestRSIExtremeReversal(t *testing.T) {
 	extreme := laterThen(wave[:299], -0.01)
 	falling := laterThen(wave, 0.004, -0.02)
 	turning := laterThen(wave, -0.01, -0.012, -0.015, 0.002)
+	// A 1.5% drop after a rise: RSI(2) from 27.8 to 1.4.
+	plunge := laterThen(wave[:297], -0.015)
+	plungeWant := rsiExtremeWant(plunge)
+	plungeWant.conf = 0.77
 	flat := laterTrend(100, 50_000, 0)
 
 	// A 1% drop in the wave's fall takes RSI(2) from 3.4 to 0.5, under 2
@@ -58,6 +62,8 @@ func TestRSIExtremeReversal(t *testing.T) {
 	extremeWant.conf = 0.77
 	laterRun(t, RSIExtremeReversal{}, rsiExtremeSpec(), []laterCase{
 		{name: "extreme, still falling", bars: extreme, want: extremeWant},
+		{name: "extreme at 1.4 after a plunge", bars: plunge,
+			want: plungeWant},
 		{name: "oversold after a sharp drop", bars: falling,
 			want: rsiExtremeWant(falling)},
 		{name: "oversold, turning up", bars: turning,

@@ -54,8 +54,8 @@ func TestShootingStarReversal(t *testing.T) {
 		{name: "upper shadow twice the body",
 			bars: laterShaped(rise, -100, 200, 10),
 			miss: []string{"long upper shadow"}},
-		{name: "lower shadow half the body",
-			bars: laterShaped(rise, -100, 400, 50),
+		{name: "lower shadow 22% of the body",
+			bars: laterShaped(rise, -100, 400, 22),
 			miss: []string{"small lower shadow"}},
 		// Upstream's absolute floor (0.0001) let this through.
 		{name: "body under 1e-7 of the price",
