@@ -1,21 +1,25 @@
 package strategy
 
-import "math"
+import (
+	"math"
+
+	"github.com/tabot-functions/tabot/shared/indicator"
+)
 
 // BearTrapBuy is bear_trap_buy (Quantzed screening 21): a buy when the
 // candle's low dips under EMA(80) and it closes back above it, with the
 // close above EMA(80) on each of the last four candles. The entry is a
 // stop at the high, the stop the low, the target twice the range above
 // the entry. Confidence is 0.60 plus 0.25 times where the close sits in
-// the candle's range, capped at 0.85. History is 820 candles: EMA(80)
+// the candle's range, capped at 0.85. History is 636 candles: EMA(80)
 // settled three candles back.
 type BearTrapBuy struct{}
 
 // ID returns "bear_trap_buy".
 func (BearTrapBuy) ID() string { return "bear_trap_buy" }
 
-// History returns 820, EMA(80) settled three candles back.
-func (BearTrapBuy) History() int { return emaWarmup(80) + 3 }
+// History returns 636, EMA(80) settled three candles back.
+func (BearTrapBuy) History() int { return indicator.SettleEMA(80) + 3 }
 
 // Evaluate implements Strategy.
 func (BearTrapBuy) Evaluate(in *Input) (*Decision, error) {

@@ -1,5 +1,7 @@
 package strategy
 
+import "github.com/tabot-functions/tabot/shared/indicator"
+
 // BearTrapSell is bear_trap_sell (Quantzed screening 34), the mirror of
 // bear_trap_buy: a sell when the candle's high pokes above EMA(80) and it
 // closes back under it, with the close under EMA(80) on each of the last
@@ -7,15 +9,15 @@ package strategy
 // that already covers). The entry is a stop at the low, the stop the
 // high, the target twice the range under the entry. Confidence is 0.60
 // plus 0.25 times the failure ratio, how far the close fell under EMA(80)
-// against how far the high rose above it, capped at 0.85. History is 820
+// against how far the high rose above it, capped at 0.85. History is 636
 // candles: EMA(80) settled three candles back.
 type BearTrapSell struct{}
 
 // ID returns "bear_trap_sell".
 func (BearTrapSell) ID() string { return "bear_trap_sell" }
 
-// History returns 820, EMA(80) settled three candles back.
-func (BearTrapSell) History() int { return emaWarmup(80) + 3 }
+// History returns 636, EMA(80) settled three candles back.
+func (BearTrapSell) History() int { return indicator.SettleEMA(80) + 3 }
 
 // Evaluate implements Strategy.
 func (BearTrapSell) Evaluate(in *Input) (*Decision, error) {

@@ -11,8 +11,7 @@ import "math"
 //
 // A close more than 2% past the band puts upstream's stop on the wrong
 // side of the entry (UPSTREAM.md §7 item 23); such a candle gives no
-// signal. The bands are ScaleFreeBBands, equal to TA-Lib's at ordinary
-// prices. History is 20 candles.
+// signal. History is 20 candles.
 type BollingerBreakoutSignals struct{}
 
 // ID returns "bollinger_breakout_signals".
@@ -24,7 +23,7 @@ func (BollingerBreakoutSignals) History() int { return 20 }
 // Evaluate implements Strategy.
 func (BollingerBreakoutSignals) Evaluate(in *Input) (*Decision, error) {
 	var r lagReader
-	b := in.ScaleFreeBBands(20, 2)
+	b := in.BBands(20, 2)
 	c := r.at(in.Close, 0)
 	u, m, l := r.at(b.Upper, 0), r.at(b.Middle, 0), r.at(b.Lower, 0)
 	if err := r.err(); err != nil {

@@ -17,10 +17,8 @@ const (
 // the width must in addition be the narrowest of the last 125 candles,
 // Bollinger's own definition of a squeeze, so the alert marks a real
 // contraction. The 10% cap, the intensity and the confidence
-// (0.65 + 0.15·intensity, 0.65 to 0.80) are upstream's.
-//
-// The bands are ScaleFreeBBands, equal to TA-Lib's at ordinary prices.
-// History is 144 candles: 125 widths, the oldest over 20 closes.
+// (0.65 + 0.15·intensity, 0.65 to 0.80) are upstream's. History is 144
+// candles: 125 widths, the oldest over 20 closes.
 type BollingerSqueezeAlert struct{}
 
 // ID returns "bollinger_squeeze_alert".
@@ -32,7 +30,7 @@ func (BollingerSqueezeAlert) History() int { return 20 + squeezeLookback - 1 }
 // Evaluate implements Strategy.
 func (BollingerSqueezeAlert) Evaluate(in *Input) (*Decision, error) {
 	var r lagReader
-	b := in.ScaleFreeBBands(20, 2)
+	b := in.BBands(20, 2)
 	width := func(lag int) float64 {
 		return (r.at(b.Upper, lag) - r.at(b.Lower, lag)) / r.at(b.Middle, lag)
 	}

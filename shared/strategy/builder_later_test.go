@@ -69,13 +69,22 @@ func laterScaled(bars []laterCandle, f float64) []laterCandle {
 	return out
 }
 
-func laterSeriesOf(bars []laterCandle) candle.Series {
+// laterStart is the open time of a synthetic window's first candle,
+// 2024-01-01 00:00 UTC; the candles are an hour apart.
+const laterStart = 1_704_067_200_000
+
+// laterCandles returns bars as hourly candles of volume 1.
+func laterCandles(bars []laterCandle) []candle.Candle {
 	cs := make([]candle.Candle, len(bars))
 	for i, b := range bars {
-		cs[i] = candle.Candle{OpenTime: int64(i) * 60_000, Open: b.o,
-			High: b.h, Low: b.l, Close: b.c, Volume: 1}
+		cs[i] = candle.Candle{OpenTime: laterStart + int64(i)*3_600_000,
+			Open: b.o, High: b.h, Low: b.l, Close: b.c, Volume: 1}
 	}
-	return candle.NewSeries(cs)
+	return cs
+}
+
+func laterSeriesOf(bars []laterCandle) candle.Series {
+	return candle.NewSeries(laterCandles(bars))
 }
 
 func laterInputOf(bars []laterCandle) *Input {
@@ -153,9 +162,7 @@ func laterRun(t *testing.T, st Strategy, spec laterSpec, cases []laterCase) {
 				t.Fatalf("Evaluate at prices near %.2g: %v", tc.bars[0].c*f,
 					err)
 			}
-			// 1e-6: a flat window's band variance is rounding noise, a
-			// little of it above TA-Lib's zero at one scale, not another.
-			if diff := laterSame(got, small, f, 1e-6); diff != "" {
+			if diff := laterSame(got, small, f, 1e-9); diff != "" {
 				t.Errorf("at prices near %.2g: %s", tc.bars[0].c*f, diff)
 			}
 		})
@@ -297,8 +304,7 @@ func laterWaveAmp(n int, p float64, period int,
 // laterValidate fails the test if any candle of bars is not a sane one.
 func laterValidate(t *testing.T, bars []laterCandle) {
 	t.Helper()
-	for i, b := range bars {
-		c := candle.Candle{Open: b.o, High: b.h, Low: b.l, Close: b.c}
+	for i, c := range laterCandles(bars) {
 		if err := c.Validate(); err != nil {
 			t.Fatalf("candle %d of the window: %v", i, err)
 		}

@@ -1,6 +1,10 @@
 package strategy
 
-import "math"
+import (
+	"math"
+
+	"github.com/tabot-functions/tabot/shared/indicator"
+)
 
 // EMAAlignmentBearish is ema_alignment_bearish (Quantzed screening 29): a
 // sell while the close is under EMA(8) and EMA(80) and both have fallen on
@@ -10,15 +14,17 @@ import "math"
 // 0.60 plus 10 and 5 times the close's relative distances under EMA(8) and
 // EMA(80) plus 20 times the EMAs' last moves relative to the close, capped
 // at 0.85. It reads state, not an event, so it fires on every candle of a
-// steady downtrend. History is 819 candles: EMA(80) settled two candles
+// steady downtrend. History is 635 candles: EMA(80) settled two candles
 // back.
 type EMAAlignmentBearish struct{}
 
 // ID returns "ema_alignment_bearish".
 func (EMAAlignmentBearish) ID() string { return "ema_alignment_bearish" }
 
-// History returns 819, EMA(80) settled two candles back.
-func (EMAAlignmentBearish) History() int { return emaWarmup(80) + 2 }
+// History returns 635, EMA(80) settled two candles back.
+func (EMAAlignmentBearish) History() int {
+	return indicator.SettleEMA(80) + 2
+}
 
 // Evaluate implements Strategy.
 func (EMAAlignmentBearish) Evaluate(in *Input) (*Decision, error) {

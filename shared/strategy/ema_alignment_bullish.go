@@ -1,5 +1,7 @@
 package strategy
 
+import "github.com/tabot-functions/tabot/shared/indicator"
+
 // EMAAlignmentBullish is ema_alignment_bullish (Quantzed screening 01): a
 // buy while the close is above EMA(8) and EMA(80), EMA(8) is above EMA(80)
 // and both have risen on each of the last two candles. The stop is EMA(80)
@@ -7,15 +9,17 @@ package strategy
 // an event, so it fires on every candle of a steady uptrend.
 //
 // Both EMAs are the one SMA-seeded TA-Lib EMA; upstream used pandas'
-// adjusted EMA here (UPSTREAM.md §7 item 10). History is 819 candles:
+// adjusted EMA here (UPSTREAM.md §7 item 10). History is 635 candles:
 // EMA(80) settled two candles back.
 type EMAAlignmentBullish struct{}
 
 // ID returns "ema_alignment_bullish".
 func (EMAAlignmentBullish) ID() string { return "ema_alignment_bullish" }
 
-// History returns 819, EMA(80) settled two candles back.
-func (EMAAlignmentBullish) History() int { return emaWarmup(80) + 2 }
+// History returns 635, EMA(80) settled two candles back.
+func (EMAAlignmentBullish) History() int {
+	return indicator.SettleEMA(80) + 2
+}
 
 // Evaluate implements Strategy.
 func (EMAAlignmentBullish) Evaluate(in *Input) (*Decision, error) {

@@ -1,6 +1,10 @@
 package strategy
 
-import "math"
+import (
+	"math"
+
+	"github.com/tabot-functions/tabot/shared/indicator"
+)
 
 // EMAMomentumReversal is ema_momentum_reversal (Quantzed screenings 13 to
 // 16, "Setup 9"): a buy when one of four EMA(9) setups matches, first
@@ -33,14 +37,16 @@ import "math"
 // under a dollar, §7 item 14), minus 10 times the close's relative
 // distance from EMA(9) up to 0.08, clamped to [0.60, 0.88]. EMA(9) is the
 // SMA-seeded TA-Lib EMA (upstream: pandas' adjusted form, §7 item 10).
-// History is 98 candles: EMA(9) settled six candles back.
+// History is 77 candles: EMA(9) settled six candles back.
 type EMAMomentumReversal struct{}
 
 // ID returns "ema_momentum_reversal".
 func (EMAMomentumReversal) ID() string { return "ema_momentum_reversal" }
 
-// History returns 98, EMA(9) settled six candles back.
-func (EMAMomentumReversal) History() int { return emaWarmup(9) + 6 }
+// History returns 77, EMA(9) settled six candles back.
+func (EMAMomentumReversal) History() int {
+	return indicator.SettleEMA(9) + 6
+}
 
 // Evaluate implements Strategy.
 func (EMAMomentumReversal) Evaluate(in *Input) (*Decision, error) {

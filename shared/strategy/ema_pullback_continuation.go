@@ -1,6 +1,10 @@
 package strategy
 
-import "math"
+import (
+	"math"
+
+	"github.com/tabot-functions/tabot/shared/indicator"
+)
 
 // EMAPullbackContinuation is ema_pullback_continuation (Quantzed
 // screenings 11 and 12), checked buy first:
@@ -18,16 +22,16 @@ import "math"
 // at 5%), plus up to 0.06 for a close near EMA(20), capped at 0.88.
 //
 // The EMAs are the one SMA-seeded TA-Lib EMA; upstream used pandas'
-// adjusted EMA here (UPSTREAM.md §7 item 10). History is 307 candles:
+// adjusted EMA here (UPSTREAM.md §7 item 10). History is 238 candles:
 // EMA(30) settled.
 type EMAPullbackContinuation struct{}
 
 // ID returns "ema_pullback_continuation".
 func (EMAPullbackContinuation) ID() string { return "ema_pullback_continuation" }
 
-// History returns 307, EMA(30) settled.
+// History returns 238, EMA(30) settled.
 func (EMAPullbackContinuation) History() int {
-	return max(emaWarmup(30), emaWarmup(20)+3)
+	return max(indicator.SettleEMA(30), indicator.SettleEMA(20)+3)
 }
 
 // Evaluate implements Strategy.

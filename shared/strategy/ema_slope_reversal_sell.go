@@ -1,6 +1,10 @@
 package strategy
 
-import "math"
+import (
+	"math"
+
+	"github.com/tabot-functions/tabot/shared/indicator"
+)
 
 // EMASlopeReversalSell is ema_slope_reversal_sell (Quantzed screening 30,
 // Setup 9.1 sell): a sell when EMA(9) turns down, its previous step up and
@@ -10,14 +14,16 @@ import "math"
 // the close plus 10 times the close's relative distance under EMA(9),
 // capped at 0.80; under the default MIN_CONFIDENCE of 0.6 the weakest
 // are dropped downstream (UPSTREAM.md §7 item 29), counted, not here.
-// History is 94 candles: EMA(9) settled two candles back.
+// History is 73 candles: EMA(9) settled two candles back.
 type EMASlopeReversalSell struct{}
 
 // ID returns "ema_slope_reversal_sell".
 func (EMASlopeReversalSell) ID() string { return "ema_slope_reversal_sell" }
 
-// History returns 94, EMA(9) settled two candles back.
-func (EMASlopeReversalSell) History() int { return emaWarmup(9) + 2 }
+// History returns 73, EMA(9) settled two candles back.
+func (EMASlopeReversalSell) History() int {
+	return indicator.SettleEMA(9) + 2
+}
 
 // Evaluate implements Strategy.
 func (EMASlopeReversalSell) Evaluate(in *Input) (*Decision, error) {

@@ -1,6 +1,10 @@
 package strategy
 
-import "math"
+import (
+	"math"
+
+	"github.com/tabot-functions/tabot/shared/indicator"
+)
 
 // FoxTrapReversal is fox_trap_reversal (Quantzed screenings 19 and 20),
 // checked buy first:
@@ -21,15 +25,15 @@ import "math"
 // 0.05 for a trap extreme near EMA(8), capped at 0.92.
 //
 // The EMAs are the one SMA-seeded TA-Lib EMA; upstream used pandas'
-// adjusted EMA here (UPSTREAM.md §7 item 10). History is 822 candles:
+// adjusted EMA here (UPSTREAM.md §7 item 10). History is 638 candles:
 // EMA(80) settled five candles back.
 type FoxTrapReversal struct{}
 
 // ID returns "fox_trap_reversal".
 func (FoxTrapReversal) ID() string { return "fox_trap_reversal" }
 
-// History returns 822, EMA(80) settled five candles back.
-func (FoxTrapReversal) History() int { return emaWarmup(80) + 5 }
+// History returns 638, EMA(80) settled five candles back.
+func (FoxTrapReversal) History() int { return indicator.SettleEMA(80) + 5 }
 
 // Evaluate implements Strategy.
 func (FoxTrapReversal) Evaluate(in *Input) (*Decision, error) {

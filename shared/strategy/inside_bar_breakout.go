@@ -1,5 +1,7 @@
 package strategy
 
+import "github.com/tabot-functions/tabot/shared/indicator"
+
 // InsideBarBreakout is inside_bar_breakout (Quantzed screening 10): a buy
 // on a strict inside bar (high and low inside the previous candle's) in an
 // uptrend: close above EMA(8) above EMA(80), the close above EMA(8) on
@@ -10,16 +12,16 @@ package strategy
 // plus 5 times the EMAs' relative gap (at most 0.08), capped at 0.92.
 //
 // Both EMAs are the one SMA-seeded TA-Lib EMA; upstream used pandas'
-// adjusted EMA here (UPSTREAM.md §7 item 10). History is 819 candles:
+// adjusted EMA here (UPSTREAM.md §7 item 10). History is 635 candles:
 // EMA(80) settled two candles back.
 type InsideBarBreakout struct{}
 
 // ID returns "inside_bar_breakout".
 func (InsideBarBreakout) ID() string { return "inside_bar_breakout" }
 
-// History returns 819, EMA(80) settled two candles back.
+// History returns 635, EMA(80) settled two candles back.
 func (InsideBarBreakout) History() int {
-	return max(emaWarmup(80)+2, emaWarmup(8)+3)
+	return max(indicator.SettleEMA(80)+2, indicator.SettleEMA(8)+3)
 }
 
 // Evaluate implements Strategy.

@@ -1,6 +1,10 @@
 package strategy
 
-import "math"
+import (
+	"math"
+
+	"github.com/tabot-functions/tabot/shared/indicator"
+)
 
 // InsideBarSell is inside_bar_sell (Quantzed screening 22): a sell on a
 // strict inside bar (high and low inside the previous candle's) closing
@@ -14,15 +18,15 @@ import "math"
 // Metadata names say what they hold (§7 item 22): inside_bar_range is the
 // inside bar's own range (upstream put the previous candle's there),
 // mother_bar_range the previous candle's, and consolidation_size, as
-// upstream, the inside bar's range. History is 817 candles: EMA(80)
+// upstream, the inside bar's range. History is 633 candles: EMA(80)
 // settled.
 type InsideBarSell struct{}
 
 // ID returns "inside_bar_sell".
 func (InsideBarSell) ID() string { return "inside_bar_sell" }
 
-// History returns 817, EMA(80) settled.
-func (InsideBarSell) History() int { return emaWarmup(80) }
+// History returns 633, EMA(80) settled.
+func (InsideBarSell) History() int { return indicator.SettleEMA(80) }
 
 // Evaluate implements Strategy.
 func (InsideBarSell) Evaluate(in *Input) (*Decision, error) {

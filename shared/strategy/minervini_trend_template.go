@@ -1,5 +1,7 @@
 package strategy
 
+import "github.com/tabot-functions/tabot/shared/indicator"
+
 // MinerviniTrendTemplate is minervini_trend_template (Quantzed screening
 // 35): a buy when all seven points of Minervini's trend template hold,
 // with a "52-week" range of 260 candles of whatever interval is analysed:
@@ -27,7 +29,7 @@ package strategy
 // fetch and its signal code could only fail (UPSTREAM.md §7 item 17). It
 // gets them from the longer window, as intended (STRATEGIES.md rule 8).
 // History is 265 candles, upstream's guard, which covers the 260 closes,
-// SMA(200) 20 candles back (220) and ATR(14) settled (264).
+// SMA(200) 20 candles back (220) and ATR(14) settled (202).
 type MinerviniTrendTemplate struct{}
 
 // ID returns "minervini_trend_template".
@@ -35,7 +37,7 @@ func (MinerviniTrendTemplate) ID() string { return "minervini_trend_template" }
 
 // History returns 265, upstream's guard.
 func (MinerviniTrendTemplate) History() int {
-	return max(265, 260, 200+20, wilderWarmup(14))
+	return max(265, 260, 200+20, indicator.SettleATR(14))
 }
 
 // Evaluate implements Strategy.

@@ -96,7 +96,7 @@ func TestMinerviniHistory(t *testing.T) {
 	h := MinerviniTrendTemplate{}.History()
 	for name, need := range map[string]int{
 		"upstream guard": 265, "closes": 260, "sma200 then": 220,
-		"atr14": wilderWarmup(14),
+		"atr14": indicator.SettleATR(14),
 	} {
 		if h < need {
 			t.Errorf("History %d < %d (%s)", h, need, name)

@@ -1,16 +1,18 @@
 package strategy
 
+import "github.com/tabot-functions/tabot/shared/indicator"
+
 // RSIExtremeReversal is rsi_extreme_reversal (Quantzed screenings 08 and
 // 09): a buy when RSI(2) is under 2 ("extreme", base confidence 0.82) or
 // under 25 ("oversold", 0.72). A rising RSI adds 0.02 per point up to
 // 0.08, one falling by more than 2 points takes 0.05, and the result is
 // clamped to [0.55, 0.90]. The stop is the lower of the five-candle low
-// and 1% under the close; the risk is at least 0.5% of the close and the
-// target twice the risk above it.
+// and 1% under the close, the target twice that risk above the close
+// (upstream's floor of 0.5% of the close on the risk never binds).
 //
-// RSI(2) is Wilder's RSI at period 2 (ScaleFreeRSI, equal to TA-Lib's at
-// ordinary prices); upstream computed its own form, which smooths with
-// the same 1/2 and differs only in the seed, gone after 30 candles. It
+// RSI(2) is Wilder's RSI at period 2, TA-Lib's; upstream computed its
+// own form, which smooths with the same 1/2 and differs only in the
+// seed, gone after 30 candles. It
 // runs on every interval: upstream skipped 1m, 3m and 5m, which left
 // the default 5m deployment without it (UPSTREAM.md §7 item 30). A flat
 // market, where TA-Lib reports an RSI of 0 for want of any movement
@@ -22,12 +24,12 @@ type RSIExtremeReversal struct{}
 func (RSIExtremeReversal) ID() string { return "rsi_extreme_reversal" }
 
 // History returns 31, RSI(2) settled one candle back.
-func (RSIExtremeReversal) History() int { return wilderWarmup(2) + 1 }
+func (RSIExtremeReversal) History() int { return indicator.SettleRSI(2) + 1 }
 
 // Evaluate implements Strategy.
 func (RSIExtremeReversal) Evaluate(in *Input) (*Decision, error) {
 	var r lagReader
-	rsi := in.ScaleFreeRSI(2)
+	rsi := in.RSI(2)
 	v0, v1 := r.at(rsi, 0), r.at(rsi, 1)
 	c0, c1 := r.at(in.Close, 0), r.at(in.Close, 1)
 	support := r.at(in.Low, 0)
