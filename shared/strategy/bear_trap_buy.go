@@ -23,7 +23,7 @@ func (BearTrapBuy) History() int { return indicator.SettleEMA(80) + 3 }
 
 // Evaluate implements Strategy.
 func (BearTrapBuy) Evaluate(in *Input) (*Decision, error) {
-	var r lagReader
+	var r laggedReader
 	e80 := in.EMA(80)
 	cur := r.shape(in, 0)
 	s0 := r.at(e80, 0)

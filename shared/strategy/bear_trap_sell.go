@@ -21,7 +21,7 @@ func (BearTrapSell) History() int { return indicator.SettleEMA(80) + 3 }
 
 // Evaluate implements Strategy.
 func (BearTrapSell) Evaluate(in *Input) (*Decision, error) {
-	var r lagReader
+	var r laggedReader
 	e80 := in.EMA(80)
 	cur := r.shape(in, 0)
 	s0 := r.at(e80, 0)

@@ -22,7 +22,7 @@ func (BollingerBreakoutSignals) History() int { return 20 }
 
 // Evaluate implements Strategy.
 func (BollingerBreakoutSignals) Evaluate(in *Input) (*Decision, error) {
-	var r lagReader
+	var r laggedReader
 	b := in.BBands(20, 2)
 	c := r.at(in.Close, 0)
 	u, m, l := r.at(b.Upper, 0), r.at(b.Middle, 0), r.at(b.Lower, 0)

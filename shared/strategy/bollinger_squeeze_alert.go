@@ -29,7 +29,7 @@ func (BollingerSqueezeAlert) History() int { return 20 + squeezeLookback - 1 }
 
 // Evaluate implements Strategy.
 func (BollingerSqueezeAlert) Evaluate(in *Input) (*Decision, error) {
-	var r lagReader
+	var r laggedReader
 	b := in.BBands(20, 2)
 	width := func(lag int) float64 {
 		return (r.at(b.Upper, lag) - r.at(b.Lower, lag)) / r.at(b.Middle, lag)

@@ -27,7 +27,7 @@ func (DojiReversal) History() int { return 10 }
 
 // Evaluate implements Strategy.
 func (DojiReversal) Evaluate(in *Input) (*Decision, error) {
-	var r lagReader
+	var r laggedReader
 	cur := r.shape(in, 0)
 	sma := r.at(in.SMA(10), 0)
 	if err := r.err(); err != nil {

@@ -28,7 +28,7 @@ func (EMAAlignmentBearish) History() int {
 
 // Evaluate implements Strategy.
 func (EMAAlignmentBearish) Evaluate(in *Input) (*Decision, error) {
-	var r lagReader
+	var r laggedReader
 	e8, e80 := in.EMA(8), in.EMA(80)
 	cur := r.shape(in, 0)
 	f0, f1, f2 := r.at(e8, 0), r.at(e8, 1), r.at(e8, 2)

@@ -50,7 +50,7 @@ func (EMAMomentumReversal) History() int {
 
 // Evaluate implements Strategy.
 func (EMAMomentumReversal) Evaluate(in *Input) (*Decision, error) {
-	var r lagReader
+	var r laggedReader
 	e9 := in.EMA(9)
 	var ema, low [7]float64
 	for lag := range ema {

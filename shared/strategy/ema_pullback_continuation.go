@@ -36,7 +36,7 @@ func (EMAPullbackContinuation) History() int {
 
 // Evaluate implements Strategy.
 func (EMAPullbackContinuation) Evaluate(in *Input) (*Decision, error) {
-	var r lagReader
+	var r laggedReader
 	e9, e20, e30 := in.EMA(9), in.EMA(20), in.EMA(30)
 	cur := r.shape(in, 0)
 	prevHigh := r.at(in.High, 1)

@@ -27,7 +27,7 @@ func (EMASlopeReversalSell) History() int {
 
 // Evaluate implements Strategy.
 func (EMASlopeReversalSell) Evaluate(in *Input) (*Decision, error) {
-	var r lagReader
+	var r laggedReader
 	e9 := in.EMA(9)
 	cur := r.shape(in, 0)
 	n0, n1, n2 := r.at(e9, 0), r.at(e9, 1), r.at(e9, 2)

@@ -37,7 +37,7 @@ func (FoxTrapReversal) History() int { return indicator.SettleEMA(80) + 5 }
 
 // Evaluate implements Strategy.
 func (FoxTrapReversal) Evaluate(in *Input) (*Decision, error) {
-	var r lagReader
+	var r laggedReader
 	e8, e20, e80 := in.EMA(8), in.EMA(20), in.EMA(80)
 	cur := r.shape(in, 0)
 	f0, m0, s0 := r.at(e8, 0), r.at(e20, 0), r.at(e80, 0)

@@ -23,7 +23,7 @@ func (HammerReversalPattern) History() int { return 5 }
 
 // Evaluate implements Strategy.
 func (HammerReversalPattern) Evaluate(in *Input) (*Decision, error) {
-	var r lagReader
+	var r laggedReader
 	cur := r.shape(in, 0)
 	higher := 0
 	for lag := 1; lag <= 4; lag++ {

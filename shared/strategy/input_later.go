@@ -11,13 +11,13 @@ import "math"
 // ranges of BTC and ETH candles quoted in cents, as upstream did.
 const flatFrac = 1e-7
 
-// lagReader reads values lags back from the last candle of a window. The
+// laggedReader reads values lags back from the last candle of a window. The
 // first value that does not exist or is NaN makes err return ErrNotReady,
 // so a strategy reads everything it needs, then checks once.
-type lagReader struct{ missing bool }
+type laggedReader struct{ missing bool }
 
 // at returns x lag candles back from the last one.
-func (r *lagReader) at(x []float64, lag int) float64 {
+func (r *laggedReader) at(x []float64, lag int) float64 {
 	v, ok := Last(x, lag)
 	if !ok {
 		r.missing = true
@@ -26,14 +26,14 @@ func (r *lagReader) at(x []float64, lag int) float64 {
 }
 
 // err returns ErrNotReady if any value read was missing.
-func (r *lagReader) err() error {
+func (r *laggedReader) err() error {
 	if r.missing {
 		return ErrNotReady
 	}
 	return nil
 }
 
-// barShape is one candle read through a lagReader, with its body, range
+// barShape is one candle read through a laggedReader, with its body, range
 // (span) and shadows.
 type barShape struct {
 	open, high, low, close   float64
@@ -41,7 +41,7 @@ type barShape struct {
 }
 
 // shape reads the candle lag candles back from the last one.
-func (r *lagReader) shape(in *Input, lag int) barShape {
+func (r *laggedReader) shape(in *Input, lag int) barShape {
 	b := barShape{open: r.at(in.Open, lag), high: r.at(in.High, lag),
 		low: r.at(in.Low, lag), close: r.at(in.Close, lag)}
 	b.body = math.Abs(b.close - b.open)

@@ -26,7 +26,7 @@ func (InsideBarBreakout) History() int {
 
 // Evaluate implements Strategy.
 func (InsideBarBreakout) Evaluate(in *Input) (*Decision, error) {
-	var r lagReader
+	var r laggedReader
 	e8, e80 := in.EMA(8), in.EMA(80)
 	cur, prev := r.shape(in, 0), r.shape(in, 1)
 	f0, f1, f2 := r.at(e8, 0), r.at(e8, 1), r.at(e8, 2)

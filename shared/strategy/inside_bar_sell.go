@@ -30,7 +30,7 @@ func (InsideBarSell) History() int { return indicator.SettleEMA(80) }
 
 // Evaluate implements Strategy.
 func (InsideBarSell) Evaluate(in *Input) (*Decision, error) {
-	var r lagReader
+	var r laggedReader
 	cur, prev := r.shape(in, 0), r.shape(in, 1)
 	f0, s0 := r.at(in.EMA(8), 0), r.at(in.EMA(80), 0)
 	if err := r.err(); err != nil {

@@ -42,7 +42,7 @@ func (MinerviniTrendTemplate) History() int {
 
 // Evaluate implements Strategy.
 func (MinerviniTrendTemplate) Evaluate(in *Input) (*Decision, error) {
-	var r lagReader
+	var r laggedReader
 	cur := r.shape(in, 0)
 	sma200 := in.SMA(200)
 	m50, m150 := r.at(in.SMA(50), 0), r.at(in.SMA(150), 0)

@@ -28,7 +28,7 @@ func (RSIExtremeReversal) History() int { return indicator.SettleRSI(2) + 1 }
 
 // Evaluate implements Strategy.
 func (RSIExtremeReversal) Evaluate(in *Input) (*Decision, error) {
-	var r lagReader
+	var r laggedReader
 	rsi := in.RSI(2)
 	v0, v1 := r.at(rsi, 0), r.at(rsi, 1)
 	c0, c1 := r.at(in.Close, 0), r.at(in.Close, 1)

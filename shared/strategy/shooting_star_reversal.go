@@ -23,7 +23,7 @@ func (ShootingStarReversal) History() int { return 20 }
 
 // Evaluate implements Strategy.
 func (ShootingStarReversal) Evaluate(in *Input) (*Decision, error) {
-	var r lagReader
+	var r laggedReader
 	cur := r.shape(in, 0)
 	sma := r.at(in.SMA(20), 0)
 	if err := r.err(); err != nil {
