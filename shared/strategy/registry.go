@@ -6,7 +6,18 @@ package strategy
 func Default() *Registry {
 	r, err := NewRegistry(
 		// Original five.
+		MomentumPulse{},
+		BandFadeReversal{},
+		GoldenTrendSync{},
+		RangeBreakPop{},
+		DivergenceTrap{},
 		// Advanced six.
+		VolumeSurgeBreakout{},
+		MeanReversionScalper{},
+		IchimokuCloudMomentum{},
+		LiquidityGrabReversal{},
+		MultiTimeframeTrendContinuation{},
+		OrderFlowImbalance{},
 		// Later seventeen.
 		EMAAlignmentBullish{},
 		BollingerSqueezeAlert{},
