@@ -217,6 +217,12 @@ type pipeline struct {
 
 	natsURL, sourceURL, strategyURL, publisherURL string
 
+	// The candle-source can be stopped and started again.
+	sourceConfig sourcefn.Config
+	reg          *strategy.Registry
+	log          *zap.Logger
+	stopSource   func()
+
 	stops []func()
 	errc  chan error
 }
@@ -263,7 +269,8 @@ func startPipeline(ctx context.Context, o runOptions, ids []string,
 	if err != nil {
 		return nil, fmt.Errorf("publisher: %w", err)
 	}
-	if p.publisherURL, err = p.serve(ctx, "publisher", pub.Serve); err != nil {
+	p.publisherURL, _, err = p.serve(ctx, "publisher", pub.Serve)
+	if err != nil {
 		return nil, err
 	}
 
@@ -276,25 +283,24 @@ func startPipeline(ctx context.Context, o runOptions, ids []string,
 	if err != nil {
 		return nil, fmt.Errorf("strategy: %w", err)
 	}
-	if p.strategyURL, err = p.serve(ctx, "strategy", fn.Serve); err != nil {
+	p.strategyURL, _, err = p.serve(ctx, "strategy", fn.Serve)
+	if err != nil {
 		return nil, err
 	}
 
-	src, err := sourcefn.New(sourcefn.Config{Common: common, NATSURL: url,
+	p.sourceConfig = sourcefn.Config{Common: common, NATSURL: url,
 		Stream: "CANDLES", Subjects: []string{"candles.>"},
 		Durable: "candle-source", WindowSize: o.window, Strategies: ids,
 		Targets: []string{p.strategyURL}, SendTimeout: 30 * time.Second,
 		AckWait: time.Minute, MaxAckPending: 1000,
 		RetryDelay: 100 * time.Millisecond, MaxRetryDelay: 5 * time.Second,
-		Replay: true}, reg, log.Named("candle-source"))
-	if err != nil {
-		return nil, fmt.Errorf("candle-source: %w", err)
-	}
-	if p.sourceURL, err = p.serve(ctx, "candle-source", src.Serve); err != nil {
+		Replay: true}
+	p.reg, p.log = reg, log
+	if err := p.startSource(ctx); err != nil {
 		return nil, err
 	}
 
-	for _, u := range []string{p.publisherURL, p.strategyURL, p.sourceURL} {
+	for _, u := range []string{p.publisherURL, p.strategyURL} {
 		if err := p.waitReady(ctx, u); err != nil {
 			return nil, err
 		}
@@ -303,12 +309,28 @@ func startPipeline(ctx context.Context, o runOptions, ids []string,
 	return p, nil
 }
 
+// startSource starts a candle-source and waits until it is ready.
+func (p *pipeline) startSource(ctx context.Context) error {
+	src, err := sourcefn.New(p.sourceConfig, p.reg,
+		p.log.Named("candle-source"))
+	if err != nil {
+		return fmt.Errorf("candle-source: %w", err)
+	}
+	p.sourceURL, p.stopSource, err = p.serve(ctx, "candle-source",
+		src.Serve)
+	if err != nil {
+		return err
+	}
+	return p.waitReady(ctx, p.sourceURL)
+}
+
 // serve runs one function on a loopback port and returns its URL.
 func (p *pipeline) serve(ctx context.Context, name string,
-	serve func(context.Context, net.Listener) error) (string, error) {
+	serve func(context.Context, net.Listener) error) (string, func(),
+	error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return "", fmt.Errorf("%s: %w", name, err)
+		return "", nil, fmt.Errorf("%s: %w", name, err)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
@@ -318,8 +340,10 @@ func (p *pipeline) serve(ctx context.Context, name string,
 			p.errc <- fmt.Errorf("%s stopped: %w", name, err)
 		}
 	}()
-	p.stops = append(p.stops, func() { cancel(); <-done })
-	return "http://" + ln.Addr().String(), nil
+	var once sync.Once
+	stop := func() { once.Do(func() { cancel(); <-done }) }
+	p.stops = append(p.stops, stop)
+	return "http://" + ln.Addr().String(), stop, nil
 }
 
 // waitReady polls a function's /ready until it answers 200.
