@@ -1,15 +1,24 @@
 GO ?= go
 
-.PHONY: run test bench build vet fmt
+.PHONY: run test bench build vet fmt tools
+
+# promtool, pushgateway and amtool, found here by the monitoring tests
+TOOLS := $(CURDIR)/.tools/bin
+export PATH := $(TOOLS):$(PATH)
 
 ## run: the whole pipeline on an embedded NATS server over bundled candles
 run:
 	$(GO) run ./cmd/tabot run
 
 ## test: every test, the race detector on
-test:
+test: tools
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
+	cd monitoring/check && $(GO) vet ./... && $(GO) test -count=1 ./...
+
+## tools: promtool, pushgateway and amtool (Debian 12 packages) into .tools/bin
+tools:
+	monitoring/install-tools.sh $(TOOLS)
 
 ## bench: the benchmarks, with allocations
 bench:

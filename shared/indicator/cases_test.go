@@ -128,10 +128,7 @@ func dx(r DMIResult) []float64 {
 }
 
 // fastK is the fast %K over n candles of a series whose high, low and
-// close are all c.
+// close are all c: the slow %K with 1-candle smoothing.
 func fastK(c []float64, n int) []float64 {
-	hh, ll, fk := Highest(c, n), Lowest(c, n), nanSlice(len(c))
-	r := StochResult{K: nanSlice(len(c)), D: nanSlice(len(c))}
-	stochInto(r, hh, ll, c, fk, n, 1, 1)
-	return fk
+	return Stoch(c, c, c, n, 1, 1).K
 }

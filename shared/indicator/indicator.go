@@ -25,8 +25,13 @@
 // The recursive indicators (EMA, RSI, MACD, ATR, DMI) depend on every
 // value since the start of their input; their SettleX functions give how
 // many candles a window needs before its last value is within
-// SettleTolerance of the value over any longer history. The others are exact from their first
-// value. The package does no I/O and keeps no state between calls.
+// SettleTolerance of the value over any longer history. The others are
+// exact from their first value. A strategy's History should cover the
+// settling length of what it reads, not only the lookback.
+//
+// Compute (or Set.Fill) gives the 22 columns of the TA-Lib reference
+// files in shared passes. The package does no I/O and keeps no state
+// between calls.
 package indicator
 
 import "math"

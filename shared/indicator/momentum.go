@@ -8,7 +8,7 @@ import "math"
 // as (prev*(n-1)+x)/n, and RSI = 100*gain/(gain+loss). A window without
 // any change since the start (both averages 0) gives 0, TA-Lib's value.
 // RSI(2) is this same definition at period 2. Settles after SettleRSI(n)
-// candles (202 for RSI 14).
+// candles (264 for RSI 14, 30 for RSI 2).
 func RSI(close []float64, n int) []float64 {
 	out := make([]float64, len(close))
 	rsiInto(out, close, n)
@@ -16,35 +16,46 @@ func RSI(close []float64, n int) []float64 {
 }
 
 func rsiInto(out, close []float64, n int) {
+	r := startRSI(out, close, n)
+	gain, loss, w := r.gain, r.loss, r.w
+	for i := r.from; i < len(close); i++ {
+		d := close[i] - close[i-1]
+		gain = w.step(gain, max(d, 0))
+		loss = w.step(loss, max(-d, 0))
+		out[i] = rsiValue(gain, loss)
+	}
+}
+
+// rsiRun is an RSI under way: Wilder's average gain and loss at index
+// from-1, from being the index of the next step, in which a change d of
+// the close becomes gain = w.step(gain, max(d, 0)) and loss =
+// w.step(loss, max(-d, 0)).
+type rsiRun struct {
+	gain, loss float64
+	w          wilder
+	from       int
+}
+
+// startRSI writes NaN over RSI(n)'s lookback and its first value, the
+// plain means of the first n changes, into out, and returns the averages
+// ready to step from n+1. With too few closes out is all NaN and there is
+// no step to take (from is len(close)).
+func startRSI(out, close []float64, n int) rsiRun {
 	if n < 1 || len(close) <= n {
 		fillNaN(out)
-		return
+		return rsiRun{from: len(close)}
 	}
 	fillNaN(out[:n])
 	var gain, loss float64
 	for i := 1; i <= n; i++ {
-		if d := close[i] - close[i-1]; d > 0 {
-			gain += d
-		} else {
-			loss -= d
-		}
+		d := close[i] - close[i-1]
+		gain += max(d, 0)
+		loss += max(-d, 0)
 	}
-	fn := float64(n)
-	gain /= fn
-	loss /= fn
-	out[n] = rsiValue(gain, loss)
-	for i := n + 1; i < len(close); i++ {
-		gain *= fn - 1
-		loss *= fn - 1
-		if d := close[i] - close[i-1]; d > 0 {
-			gain += d
-		} else {
-			loss -= d
-		}
-		gain /= fn
-		loss /= fn
-		out[i] = rsiValue(gain, loss)
-	}
+	r := rsiRun{gain: gain / float64(n), loss: loss / float64(n),
+		w: newWilder(n), from: n + 1}
+	out[n] = rsiValue(r.gain, r.loss)
+	return r
 }
 
 // rsiValue is 100*gain/(gain+loss), and 0 when both are 0. Gains and
@@ -68,7 +79,7 @@ type MACDResult struct {
 // would be), the signal is the EMA(signal) of the line seeded at index
 // slow+signal-2, hist = line - signal, and all three start at that index
 // (LookbackMACD). Fast and slow are swapped if given the wrong way round.
-// Settles after SettleMACD candles (239 for 12, 26, 9).
+// Settles after SettleMACD candles (306 for 12, 26, 9).
 func MACD(close []float64, fast, slow, signal int) MACDResult {
 	n := len(close)
 	buf := make([]float64, 3*n)
@@ -79,34 +90,74 @@ func MACD(close []float64, fast, slow, signal int) MACDResult {
 }
 
 func macdInto(r MACDResult, close []float64, fast, slow, signal int) {
+	m := startMACD(r, close, fast, slow, signal)
+	f, sl, sig := m.fast, m.slow, m.sig
+	for i := m.from; i < len(close); i++ {
+		f.v = emaStep(f.v, close[i], f.k)
+		sl.v = emaStep(sl.v, close[i], sl.k)
+		line := f.v - sl.v
+		r.Line[i] = line
+		if i > m.look {
+			sig.v = emaStep(sig.v, line, sig.k)
+			r.Signal[i], r.Hist[i] = sig.v, line-sig.v
+		} else if i == m.look {
+			sig = m.seedSignal(r)
+		}
+	}
+	m.finish(r)
+}
+
+// macdRun is a MACD under way: both EMAs at index from-1, from being the
+// index of the next step, in which the line is fast - slow; the signal
+// line is seeded at index look (seedSignal) and steps after it.
+type macdRun struct {
+	fast, slow, sig emaRun
+	signal, look    int
+	from            int
+}
+
+// startMACD seeds both EMAs of MACD(fast, slow, signal) at index slow-1
+// and writes the line there (and the signal, for a signal period of 1),
+// ready to step from slow. With too few closes every output is all NaN
+// and there is no step to take.
+func startMACD(r MACDResult, close []float64, fast, slow, signal int) macdRun {
 	if fast > slow {
 		fast, slow = slow, fast
 	}
-	n := len(close)
 	look := LookbackMACD(fast, slow, signal)
-	if fast < 1 || signal < 1 || n <= look {
+	if fast < 1 || signal < 1 || len(close) <= look {
 		fillNaN(r.Line)
 		fillNaN(r.Signal)
 		fillNaN(r.Hist)
-		return
+		return macdRun{from: len(close)}
 	}
-	kf, ks := 2/float64(fast+1), 2/float64(slow+1)
-	f := mean(close[slow-fast : slow])
-	s := mean(close[:slow])
-	line := r.Line
-	line[slow-1] = f - s
-	for i := slow; i < n; i++ {
-		f = (close[i]-f)*kf + f
-		s = (close[i]-s)*ks + s
-		line[i] = f - s
+	m := macdRun{fast: seedEMA(close, fast, slow-fast),
+		slow: seedEMA(close, slow, 0), signal: signal, look: look,
+		from: slow}
+	r.Line[slow-1] = m.fast.v - m.slow.v
+	if look == slow-1 {
+		m.sig = m.seedSignal(r)
 	}
-	emaFrom(r.Signal, line, signal, slow-1)
-	for i := look; i < n; i++ {
-		r.Hist[i] = line[i] - r.Signal[i]
+	return m
+}
+
+// seedSignal seeds the signal line at index look with the mean of the
+// signal lines ending there, and writes it and the histogram.
+func (m macdRun) seedSignal(r MACDResult) emaRun {
+	sig := seedEMA(r.Line, m.signal, m.look-m.signal+1)
+	r.Signal[m.look] = sig.v
+	r.Hist[m.look] = r.Line[m.look] - sig.v
+	return sig
+}
+
+// finish writes NaN over the lookback, where the line was kept only to
+// seed the signal line (look is 0 when there was no output at all).
+func (m macdRun) finish(r MACDResult) {
+	if m.look > 0 {
+		fillNaN(r.Line[:m.look])
+		fillNaN(r.Signal[:m.look])
+		fillNaN(r.Hist[:m.look])
 	}
-	fillNaN(line[:look])
-	fillNaN(r.Signal[:look])
-	fillNaN(r.Hist[:look])
 }
 
 // StochResult holds the slow stochastic: %K and its SMA %D.
@@ -122,18 +173,18 @@ type StochResult struct {
 // not take 0 alone as a buy signal. Exact from its first value.
 func Stoch(high, low, close []float64, fastK, slowK, slowD int) StochResult {
 	n := shortest(high, low, close)
-	buf := make([]float64, 5*n)
+	buf := make([]float64, 4*n)
 	r := StochResult{K: buf[:n:n], D: buf[n : 2*n : 2*n]}
-	hh, ll, fk := buf[2*n:3*n:3*n], buf[3*n:4*n:4*n], buf[4*n:]
+	hh, ll := buf[2*n:3*n:3*n], buf[3*n:]
 	rollingMaxInto(hh, high[:n], fastK)
 	rollingMinInto(ll, low[:n], fastK)
-	stochInto(r, hh, ll, close[:n], fk, fastK, slowK, slowD)
+	stochInto(r, hh, ll, close[:n], fastK, slowK, slowD)
 	return r
 }
 
 // stochInto computes the stochastic from the rolling extremes of fastK
-// candles; fk is scratch space as long as close.
-func stochInto(r StochResult, hh, ll, close, fk []float64,
+// candles, holding fast %K in r.D until %D replaces it.
+func stochInto(r StochResult, hh, ll, close []float64,
 	fastK, slowK, slowD int) {
 	n := len(close)
 	look := LookbackStoch(fastK, slowK, slowD)
@@ -142,6 +193,7 @@ func stochInto(r StochResult, hh, ll, close, fk []float64,
 		fillNaN(r.D)
 		return
 	}
+	fk := r.D
 	for i := fastK - 1; i < n; i++ {
 		fk[i] = 0
 		if diff := (hh[i] - ll[i]) / 100; diff != 0 {
@@ -159,14 +211,16 @@ func stochInto(r StochResult, hh, ll, close, fk []float64,
 // from its first value.
 func WillR(high, low, close []float64, n int) []float64 {
 	l := shortest(high, low, close)
-	buf := make([]float64, 3*l)
-	out, hh, ll := buf[:l:l], buf[l:2*l:2*l], buf[2*l:]
-	rollingMaxInto(hh, high[:l], n)
+	buf := make([]float64, 2*l)
+	out, ll := buf[:l:l], buf[l:]
+	rollingMaxInto(out, high[:l], n)
 	rollingMinInto(ll, low[:l], n)
-	willRInto(out, hh, ll, close[:l], n)
+	willRInto(out, out, ll, close[:l], n)
 	return out
 }
 
+// willRInto computes %R from the rolling extremes of n candles; out may
+// be hh.
 func willRInto(out, hh, ll, close []float64, n int) {
 	if n < 1 || len(close) < n {
 		fillNaN(out)
@@ -174,10 +228,11 @@ func willRInto(out, hh, ll, close []float64, n int) {
 	}
 	fillNaN(out[:n-1])
 	for i := n - 1; i < len(close); i++ {
-		out[i] = 0
+		r := 0.0
 		if diff := (hh[i] - ll[i]) / -100; diff != 0 {
-			out[i] = (hh[i] - close[i]) / diff
+			r = (hh[i] - close[i]) / diff
 		}
+		out[i] = r
 	}
 }
 

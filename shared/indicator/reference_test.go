@@ -1,6 +1,8 @@
 package indicator
 
 import (
+	"errors"
+	"fmt"
 	"math"
 	"testing"
 
@@ -61,6 +63,38 @@ func TestReference(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestFillReuse fills one Set with windows of different lengths and
+// checks each against a fresh Compute: nothing of an earlier window stays.
+func TestFillReuse(t *testing.T) {
+	s := loadSeries(t, datasets[1])
+	var set Set
+	for _, w := range []int{1000, 300, 5, 0, 1200, 34} {
+		part := tail(cut(s, 3000+w), w)
+		if err := set.Fill(part); err != nil {
+			t.Fatal(err)
+		}
+		want, err := Compute(part)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, c := range set.Columns() {
+			compareColumn(t, fmt.Sprintf("window %d %s", w, c.Name),
+				c.Values, want.Columns()[i].Values, 0)
+		}
+	}
+}
+
+// TestComputeColumns checks that Compute refuses columns of unequal
+// length.
+func TestComputeColumns(t *testing.T) {
+	s := cut(loadSeries(t, datasets[0]), 50)
+	s.Volume = s.Volume[:49]
+	if _, err := Compute(s); !errors.Is(err, ErrColumns) {
+		t.Errorf("Compute with 49 volumes for 50 closes: err = %v, want %v",
+			err, ErrColumns)
 	}
 }
 
@@ -198,4 +232,24 @@ func cut(s candle.Series, n int) candle.Series {
 	return candle.Series{OpenTime: s.OpenTime[:n], Open: s.Open[:n],
 		High: s.High[:n], Low: s.Low[:n], Close: s.Close[:n],
 		Volume: s.Volume[:n]}
+}
+
+// TestEMA200DefaultWindow pins what the docs say of EMA 200 over the
+// default window, shorter than its settling length: at most 2e-5 off
+// the value over the whole file, on every 7th window of both files.
+func TestEMA200DefaultWindow(t *testing.T) {
+	for _, name := range datasets {
+		s := loadSeries(t, name)
+		full := EMA(s.Close, 200)
+		worst := 0.0
+		for end := s.Len(); end > DefaultWindow; end -= 7 {
+			got := EMA(s.Close[end-DefaultWindow:end], 200)
+			d := math.Abs(got[DefaultWindow-1]-full[end-1]) / full[end-1]
+			worst = math.Max(worst, d)
+		}
+		if worst > 2e-5 {
+			t.Errorf("%s: EMA 200 over %d candles is off by %.3g, "+
+				"docs say at most 2e-5", name, DefaultWindow, worst)
+		}
+	}
 }

@@ -17,34 +17,40 @@ type DMIResult struct {
 // Degenerate windows follow TA-Lib: a zero true-range sum gives DI 0;
 // where DX is undefined (no range, or no directional movement since the
 // start) it counts as 0 in the ADX seed and leaves the ADX unchanged
-// after. Settles after SettleDMI(n) candles (238 for period 14).
+// after. Settles after SettleDMI(n) candles (306 for period 14).
 func DMI(high, low, close []float64, n int) DMIResult {
 	l := shortest(high, low, close)
-	buf := make([]float64, 4*l)
+	buf := make([]float64, 3*l)
 	r := DMIResult{PlusDI: buf[:l:l], MinusDI: buf[l : 2*l : 2*l],
-		ADX: buf[2*l : 3*l : 3*l]}
-	tr := buf[3*l:]
-	trueRangeInto(tr, high, low, close)
-	dmiInto(r, high[:l], low[:l], tr, n)
+		ADX: buf[2*l:]}
+	dmiInto(r, nil, high[:l], low[:l], close[:l], n)
 	return r
 }
 
-// dmiInto computes the DMI from true ranges (tr[0] unused).
-func dmiInto(r DMIResult, high, low, tr []float64, n int) {
-	l := len(tr)
+// dmiInto computes the DMI, and the ATR of the same period into atr
+// unless it is nil: one pass, one true range for both.
+func dmiInto(r DMIResult, atr, high, low, close []float64, n int) {
+	l := len(close)
 	if n < 1 || l <= n {
 		fillNaN(r.PlusDI)
 		fillNaN(r.MinusDI)
 		fillNaN(r.ADX)
+		if atr != nil {
+			fillNaN(atr)
+		}
 		return
+	}
+	if atr != nil {
+		fillNaN(atr[:n])
 	}
 	first := LookbackADX(n)
 	fillNaN(r.PlusDI[:n])
 	fillNaN(r.MinusDI[:n])
 	fillNaN(r.ADX[:min(first, l)])
-	fn := float64(n)
-	var sp, sm, st, sumDX, adx float64
+	w := newWilder(n)
+	var sp, sm, st, sumDX, adx, a float64
 	for i := 1; i < l; i++ {
+		tr := trueRange(high[i], low[i], close[i-1])
 		up := high[i] - high[i-1]
 		down := low[i-1] - low[i]
 		pdm, mdm := 0.0, 0.0
@@ -56,23 +62,31 @@ func dmiInto(r DMIResult, high, low, tr []float64, n int) {
 		if i < n {
 			sp += pdm
 			sm += mdm
-			st += tr[i]
+			st += tr
 			continue
 		}
-		sp = sp - sp/fn + pdm
-		sm = sm - sm/fn + mdm
-		st = st - st/fn + tr[i]
+		if atr != nil {
+			if i == n {
+				a = (st + tr) / float64(n) // the mean of TR over 1..n
+			} else {
+				a = w.step(a, tr)
+			}
+			atr[i] = a
+		}
+		sp = w.sum(sp, pdm)
+		sm = w.sum(sm, mdm)
+		st = w.sum(st, tr)
 		pdi, mdi, dx, ok := directional(sp, sm, st)
 		r.PlusDI[i], r.MinusDI[i] = pdi, mdi
 		switch {
 		case i < first:
 			sumDX += dx
 		case i == first:
-			adx = (sumDX + dx) / fn
+			adx = (sumDX + dx) / float64(n)
 			r.ADX[i] = adx
 		default:
 			if ok {
-				adx = (adx*(fn-1) + dx) / fn
+				adx = w.step(adx, dx)
 			}
 			r.ADX[i] = adx
 		}

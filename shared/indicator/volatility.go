@@ -33,7 +33,7 @@ func bbandsInto(b Bands, close []float64, n int, k float64) {
 	fillNaN(b.Upper[:n-1])
 	fillNaN(b.Middle[:n-1])
 	fillNaN(b.Lower[:n-1])
-	fn := float64(n)
+	fn, inv := float64(n), 1/float64(n)
 	var sum, sq float64
 	for _, v := range close[:n-1] {
 		sum += v
@@ -44,7 +44,7 @@ func bbandsInto(b Bands, close []float64, n int, k float64) {
 		sum += v
 		sq += v * v
 		mid := sum / fn
-		variance := sq/fn - mid*mid
+		variance := sq*inv - mid*mid
 		if variance < 1e-9*mid*mid {
 			variance = variance2(close[i-n+1 : i+1])
 		}
@@ -103,26 +103,26 @@ func trueRange(h, l, prevClose float64) float64 {
 // (indices 1..n) at index n (LookbackATR), then Wilder smoothing
 // (prev*(n-1)+tr)/n. Settles after SettleATR(n) candles (202 for ATR 14).
 func ATR(high, low, close []float64, n int) []float64 {
-	l := shortest(high, low, close)
-	buf := make([]float64, 2*l)
-	out, tr := buf[:l:l], buf[l:]
-	trueRangeInto(tr, high, low, close)
-	atrInto(out, tr, n)
+	out := make([]float64, shortest(high, low, close))
+	atrInto(out, high, low, close, n)
 	return out
 }
 
-// atrInto computes the ATR from true ranges (tr[0] unused).
-func atrInto(out, tr []float64, n int) {
-	if n < 1 || len(tr) <= n {
+func atrInto(out, high, low, close []float64, n int) {
+	if n < 1 || len(out) <= n {
 		fillNaN(out)
 		return
 	}
 	fillNaN(out[:n])
-	fn := float64(n)
-	prev := mean(tr[1 : n+1])
+	var sum float64
+	for i := 1; i <= n; i++ {
+		sum += trueRange(high[i], low[i], close[i-1])
+	}
+	prev := sum / float64(n)
 	out[n] = prev
-	for i := n + 1; i < len(tr); i++ {
-		prev = (prev*(fn-1) + tr[i]) / fn
+	w := newWilder(n)
+	for i := n + 1; i < len(out); i++ {
+		prev = w.step(prev, trueRange(high[i], low[i], close[i-1]))
 		out[i] = prev
 	}
 }
