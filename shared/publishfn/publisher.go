@@ -27,6 +27,7 @@ import (
 	"github.com/tabot-functions/tabot/shared/logs"
 	"github.com/tabot-functions/tabot/shared/metrics"
 	"github.com/tabot-functions/tabot/shared/natsjs"
+	"github.com/tabot-functions/tabot/shared/tracing"
 )
 
 // Readiness check names.
@@ -259,11 +260,7 @@ func (p *Publisher) publish(ctx context.Context, e ce.Event, id,
 	msg.Header.Set("Ce-Type", e.Type())
 	msg.Header.Set("Ce-Source", e.Source())
 	msg.Header.Set("Ce-Specversion", e.SpecVersion())
-	for _, k := range []string{"traceparent", "tracestate"} {
-		if v, ok := e.Extensions()[k].(string); ok && v != "" {
-			msg.Header.Set(k, v)
-		}
-	}
+	tracing.ToHeader(tracing.FromEvent(ctx, e), msg.Header)
 
 	ctx, cancel := context.WithTimeout(ctx, p.cfg.PublishTimeout)
 	defer cancel()
