@@ -119,8 +119,13 @@ func (p *Publisher) Run(ctx context.Context) error {
 
 // Serve is Run on the listener ln.
 func (p *Publisher) Serve(ctx context.Context, ln net.Listener) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	httpErr := make(chan error, 1)
-	go func() { httpErr <- p.srv.Serve(ctx, ln) }()
+	go func() {
+		httpErr <- p.srv.Serve(ctx, ln)
+		cancel() // a failed HTTP server stops the set-up too
+	}()
 
 	c, err := natsjs.Connect(ctx, p.cfg.NATSURL,
 		natsjs.WithName("tabot-publisher"), natsjs.WithLogger(p.log),
@@ -128,16 +133,18 @@ func (p *Publisher) Serve(ctx context.Context, ln net.Listener) error {
 	if err != nil {
 		if ctx.Err() == nil {
 			err = fmt.Errorf("publisher: %w", err)
-			return errors.Join(err, <-httpErr)
+		} else {
+			err = nil
 		}
-		return <-httpErr
+		cancel()
+		return errors.Join(err, <-httpErr)
 	}
 	p.conn.Store(c)
 	p.setUp(ctx, c)
 
 	err = <-httpErr
-	dctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	dctx, stop := context.WithTimeout(context.Background(), 10*time.Second)
+	defer stop()
 	return errors.Join(err, c.Drain(dctx))
 }
 
