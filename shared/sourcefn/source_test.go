@@ -861,3 +861,25 @@ func (f fixed) History() int { return f.n }
 func (f fixed) Evaluate(*strategy.Input) (*strategy.Decision, error) {
 	return nil, nil
 }
+
+func TestServeBadNATSURL(t *testing.T) {
+	cfg := testConfig("nats://127.0.0.1:notaport", "http://127.0.0.1:1")
+	src, err := New(cfg, strategy.Default(), zaptest.NewLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- src.Serve(context.Background(), ln) }()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Error("Serve = nil, want the connect error")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Serve did not return")
+	}
+}
