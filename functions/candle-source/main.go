@@ -1,6 +1,6 @@
 // Command candle-source is the NATS JetStream to CloudEvents bridge: it
 // keeps a candle window per symbol and interval and posts every new one
-// to TARGETS or K_SINK. See shared/sourcefn for its configuration.
+// to TARGETS or K_SINK. See shared/sourcefn for its settings.
 package main
 
 import (
@@ -10,8 +10,6 @@ import (
 	"os/signal"
 	"syscall"
 
-	"go.uber.org/zap"
-
 	"github.com/tabot-functions/tabot/shared/fnhttp"
 	"github.com/tabot-functions/tabot/shared/logs"
 	"github.com/tabot-functions/tabot/shared/sourcefn"
@@ -19,28 +17,32 @@ import (
 )
 
 func main() {
-	var cfg sourcefn.Config
-	if err := fnhttp.Load(&cfg); err != nil {
-		fmt.Fprintln(os.Stderr, "candle-source:", err)
-		os.Exit(2)
-	}
-	log, err := logs.New(cfg.LogLevel, "candle-source")
+	ctx, stop := signal.NotifyContext(context.Background(),
+		os.Interrupt, syscall.SIGTERM)
+	err := run(ctx)
+	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "candle-source:", err)
-		os.Exit(2)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context) error {
+	var cfg sourcefn.Config
+	if err := fnhttp.Load(&cfg); err != nil {
+		return err
+	}
+	log, err := logs.New(cfg.LogLevel, "ta_bot.candle-source")
+	if err != nil {
+		return err
 	}
 	defer log.Sync()
 
 	src, err := sourcefn.New(cfg, strategy.Default(), log)
 	if err != nil {
-		log.Error("start", zap.Error(err))
-		os.Exit(2)
+		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(),
-		os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := src.Run(ctx); err != nil {
-		log.Error("stopped", zap.Error(err))
-		os.Exit(1)
-	}
+	// TODO: push the registry to PUSHGATEWAY_URL (and once more on
+	// shutdown) when shared/push lands.
+	return src.Run(ctx)
 }

@@ -1,7 +1,7 @@
 // Command publisher is the sink of signal CloudEvents: it validates each
 // signal and publishes it to the SIGNALS JetStream stream, once per
 // signal id, and optionally to the old bot's subject and a REST API. See
-// shared/publishfn for its configuration.
+// shared/publishfn for its settings.
 package main
 
 import (
@@ -11,36 +11,38 @@ import (
 	"os/signal"
 	"syscall"
 
-	"go.uber.org/zap"
-
 	"github.com/tabot-functions/tabot/shared/fnhttp"
 	"github.com/tabot-functions/tabot/shared/logs"
 	"github.com/tabot-functions/tabot/shared/publishfn"
 )
 
 func main() {
-	var cfg publishfn.Config
-	if err := fnhttp.Load(&cfg); err != nil {
-		fmt.Fprintln(os.Stderr, "publisher:", err)
-		os.Exit(2)
-	}
-	log, err := logs.New(cfg.LogLevel, "publisher")
+	ctx, stop := signal.NotifyContext(context.Background(),
+		os.Interrupt, syscall.SIGTERM)
+	err := run(ctx)
+	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "publisher:", err)
-		os.Exit(2)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context) error {
+	var cfg publishfn.Config
+	if err := fnhttp.Load(&cfg); err != nil {
+		return err
+	}
+	log, err := logs.New(cfg.LogLevel, "ta_bot.publisher")
+	if err != nil {
+		return err
 	}
 	defer log.Sync()
 
 	p, err := publishfn.New(cfg, log)
 	if err != nil {
-		log.Error("start", zap.Error(err))
-		os.Exit(2)
+		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(),
-		os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := p.Run(ctx); err != nil {
-		log.Error("stopped", zap.Error(err))
-		os.Exit(1)
-	}
+	// TODO: push the registry to PUSHGATEWAY_URL (and once more on
+	// shutdown) when shared/push lands.
+	return p.Run(ctx)
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/tabot-functions/tabot/shared/logs"
 	"github.com/tabot-functions/tabot/shared/metrics"
 	"github.com/tabot-functions/tabot/shared/natsjs"
+	"github.com/tabot-functions/tabot/shared/tracing"
 )
 
 // Readiness check names.
@@ -118,8 +119,13 @@ func (p *Publisher) Run(ctx context.Context) error {
 
 // Serve is Run on the listener ln.
 func (p *Publisher) Serve(ctx context.Context, ln net.Listener) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	httpErr := make(chan error, 1)
-	go func() { httpErr <- p.srv.Serve(ctx, ln) }()
+	go func() {
+		httpErr <- p.srv.Serve(ctx, ln)
+		cancel() // a failed HTTP server stops the set-up too
+	}()
 
 	c, err := natsjs.Connect(ctx, p.cfg.NATSURL,
 		natsjs.WithName("tabot-publisher"), natsjs.WithLogger(p.log),
@@ -127,16 +133,18 @@ func (p *Publisher) Serve(ctx context.Context, ln net.Listener) error {
 	if err != nil {
 		if ctx.Err() == nil {
 			err = fmt.Errorf("publisher: %w", err)
-			return errors.Join(err, <-httpErr)
+		} else {
+			err = nil
 		}
-		return <-httpErr
+		cancel()
+		return errors.Join(err, <-httpErr)
 	}
 	p.conn.Store(c)
 	p.setUp(ctx, c)
 
 	err = <-httpErr
-	dctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	dctx, stop := context.WithTimeout(context.Background(), 10*time.Second)
+	defer stop()
 	return errors.Join(err, c.Drain(dctx))
 }
 
@@ -259,11 +267,7 @@ func (p *Publisher) publish(ctx context.Context, e ce.Event, id,
 	msg.Header.Set("Ce-Type", e.Type())
 	msg.Header.Set("Ce-Source", e.Source())
 	msg.Header.Set("Ce-Specversion", e.SpecVersion())
-	for _, k := range []string{"traceparent", "tracestate"} {
-		if v, ok := e.Extensions()[k].(string); ok && v != "" {
-			msg.Header.Set(k, v)
-		}
-	}
+	tracing.ToHeader(tracing.FromEvent(ctx, e), msg.Header)
 
 	ctx, cancel := context.WithTimeout(ctx, p.cfg.PublishTimeout)
 	defer cancel()

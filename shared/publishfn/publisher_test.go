@@ -601,3 +601,24 @@ func BenchmarkPublish(b *testing.B) {
 		}
 	}
 }
+
+func TestServeBadNATSURL(t *testing.T) {
+	p, err := New(testConfig("nats://127.0.0.1:notaport"), zaptest.NewLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- p.Serve(context.Background(), ln) }()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Error("Serve = nil, want the connect error")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Serve did not return")
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/tabot-functions/tabot/shared/fnhttp"
 	"github.com/tabot-functions/tabot/shared/logs"
 	"github.com/tabot-functions/tabot/shared/metrics"
+	"github.com/tabot-functions/tabot/shared/tracing"
 )
 
 // keyCandles is the log field of a number of candles.
@@ -98,6 +99,8 @@ func (s *Source) handle(ctx context.Context, msg jetstream.Msg) {
 		s.reject(msg, outcomeInvalid, metrics.ErrInvalidInput, err)
 		return
 	}
+	// A trace the candle's producer started goes on with the window.
+	tracing.ToEvent(tracing.FromHeader(ctx, msg.Headers()), &e)
 	if !s.deliver(ctx, msg, w, e) {
 		s.retry(msg)
 		return

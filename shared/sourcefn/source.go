@@ -127,7 +127,10 @@ func (s *Source) Serve(ctx context.Context, ln net.Listener) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	httpErr := make(chan error, 1)
-	go func() { httpErr <- s.srv.Serve(ctx, ln) }()
+	go func() {
+		httpErr <- s.srv.Serve(ctx, ln)
+		cancel() // a failed HTTP server stops the consumer too
+	}()
 
 	err := s.consume(ctx)
 	cancel()

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	cehttp "github.com/cloudevents/sdk-go/v2/protocol/http"
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"go.uber.org/zap/zaptest"
@@ -325,6 +326,33 @@ func TestWindowsReachTarget(t *testing.T) {
 	}
 	if got := src.status(t, "/ready"); got != http.StatusOK {
 		t.Errorf("/ready = %d, want 200", got)
+	}
+}
+
+// TestTraceContextCarried: the trace of the candle's producer goes on in
+// the window event's traceparent extension.
+func TestTraceContextCarried(t *testing.T) {
+	srv := natstest.Start(t)
+	pub := newPublisher(t, srv)
+	target := newSink(t)
+	start(t, testConfig(srv.URL, target.srv.URL))
+
+	const parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+	msg := nats.NewMsg(subject)
+	msg.Header.Set("Traceparent", parent)
+	msg.Data = []byte(fmt.Sprintf(`{"open_time":%d,"open":1,"high":2,`+
+		`"low":1,"close":1,"volume":1}`, t0))
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := pub.js.PublishMsg(ctx, msg); err != nil {
+		t.Fatal(err)
+	}
+	target.waitIDs(t, id(t0))
+
+	target.mu.Lock()
+	defer target.mu.Unlock()
+	if got := target.ext["traceparent"]; got != parent {
+		t.Errorf("traceparent %v, want %s", got, parent)
 	}
 }
 
@@ -832,4 +860,26 @@ func (f fixed) ID() string   { return f.id }
 func (f fixed) History() int { return f.n }
 func (f fixed) Evaluate(*strategy.Input) (*strategy.Decision, error) {
 	return nil, nil
+}
+
+func TestServeBadNATSURL(t *testing.T) {
+	cfg := testConfig("nats://127.0.0.1:notaport", "http://127.0.0.1:1")
+	src, err := New(cfg, strategy.Default(), zaptest.NewLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- src.Serve(context.Background(), ln) }()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Error("Serve = nil, want the connect error")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Serve did not return")
+	}
 }
