@@ -26,6 +26,7 @@ func commands() map[string]command {
 		"backtest":   backtestCommand(),
 		"indicators": indicatorsCommand(),
 		"push-prune": pushPruneCommand(),
+		"run":        runCommand(),
 	}
 }
 

@@ -81,8 +81,8 @@ func origFiredRows(r *origReplay, id string, n int) []int {
 			fired = append(fired, row)
 		}
 	}
-	if len(fired) <= n {
-		return fired
+	if len(fired) <= n || n < 2 {
+		return fired[:min(n, len(fired))]
 	}
 	out := make([]int, n)
 	for i := range out {

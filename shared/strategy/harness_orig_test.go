@@ -404,7 +404,9 @@ func origReplayOf(d *origDataset, specs []origSpec) *origReplay {
 		in := d.window(end, origWindowSize)
 		start := end + 1 - in.Len()
 		for k, v := range full.cache {
-			in.cache[k] = origSliceRows(v, start, end+1)
+			if rows, ok := origSliceRows(v, n, start, end+1); ok {
+				in.cache[k] = rows
+			}
 		}
 		for _, sp := range specs {
 			id := sp.s.ID()
@@ -417,18 +419,28 @@ func origReplayOf(d *origDataset, specs []origSpec) *origReplay {
 	return r
 }
 
-// origSliceRows returns rows [i, j) of a cached indicator: a []float64, or
-// a struct whose fields are []float64.
-func origSliceRows(v any, i, j int) any {
+// origSliceRows returns rows [i, j) of a cached indicator over n rows: a
+// []float64, or a struct whose fields all are. ok is false for anything
+// else (resampled candles, not one value per row), which each window
+// then computes for itself.
+func origSliceRows(v any, n, i, j int) (any, bool) {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() == reflect.Slice {
-		return rv.Slice(i, j).Interface()
+		if rv.Len() != n || rv.Type().Elem().Kind() != reflect.Float64 {
+			return nil, false
+		}
+		return rv.Slice(i, j).Interface(), true
 	}
 	out := reflect.New(rv.Type()).Elem()
 	for f := range rv.NumField() {
-		out.Field(f).Set(rv.Field(f).Slice(i, j))
+		x := rv.Field(f)
+		if x.Kind() != reflect.Slice || x.Len() != n ||
+			x.Type().Elem().Kind() != reflect.Float64 {
+			return nil, false
+		}
+		out.Field(f).Set(x.Slice(i, j))
 	}
-	return out.Interface()
+	return out.Interface(), true
 }
 
 // origReplayed returns the replay of every strategy over both data sets.

@@ -33,9 +33,6 @@ func (s LiquidityGrabReversal) Evaluate(in *Input) (*Decision, error) {
 	return v.decide(), nil
 }
 
-// liquidityGrabTriples are the (grab, next, after) candle lags searched.
-var liquidityGrabTriples = [...][3]int{{4, 3, 2}, {3, 2, 1}, {2, 1, 0}}
-
 type liquidityGrabValues struct {
 	rsi, rsi4, volumeSMA        float64
 	support, resistance, volAvg float64    // over lags 5..19
@@ -64,9 +61,15 @@ func (s LiquidityGrabReversal) read(in *Input) (liquidityGrabValues, error) {
 	return v, r.err
 }
 
+// liquidityGrabTriples returns the (grab, next, after) candle lags
+// searched, oldest first.
+func liquidityGrabTriples() [3][3]int {
+	return [3][3]int{{4, 3, 2}, {3, 2, 1}, {2, 1, 0}}
+}
+
 // bullish reports whether a candle swept the support and was rejected.
 func (v liquidityGrabValues) bullish() bool {
-	for _, t := range liquidityGrabTriples {
+	for _, t := range liquidityGrabTriples() {
 		c, n, k := t[0], t[1], t[2]
 		rng := v.high[c] - v.low[c]
 		if v.low[c] <= 1.005*v.support && rng > 0 &&
@@ -81,7 +84,7 @@ func (v liquidityGrabValues) bullish() bool {
 
 // bearish reports whether a candle swept the resistance and was rejected.
 func (v liquidityGrabValues) bearish() bool {
-	for _, t := range liquidityGrabTriples {
+	for _, t := range liquidityGrabTriples() {
 		c, n, k := t[0], t[1], t[2]
 		rng := v.high[c] - v.low[c]
 		if v.high[c] >= 0.995*v.resistance && rng > 0 &&

@@ -11,6 +11,8 @@ import "math"
 // than the stop, or on the far side of EMA(21), gives no signal.
 // Confidence is 0.70, +0.05 when the last two closes already move back
 // toward the mean, +0.05 beyond 3% from EMA(21), +0.05 more beyond 4%.
+// The rule is a state: it fires on every candle that closes beyond the
+// band.
 //
 // History is 264 candles, what RSI(14) needs to settle (EMA(21) settles
 // in 166, the bands are exact after 20).

@@ -45,9 +45,8 @@ func (MultiTimeframeTrendContinuation) History() int {
 	return indicator.DefaultWindow
 }
 
-// mtfFactors are the higher timeframes, as multiples of the window's
-// interval.
-var mtfFactors = [...]int{4, 16}
+// The higher timeframes, as multiples of the window's interval.
+const mtfNear, mtfFar = 4, 16
 
 // Evaluate returns a buy or sell continuing a trend on three timeframes.
 func (s MultiTimeframeTrendContinuation) Evaluate(in *Input) (*Decision, error) {
@@ -83,7 +82,7 @@ type mtfValues struct {
 	close, close19            float64
 	volume, volumeSMA         float64
 	interval                  string
-	higher                    [len(mtfFactors)]mtfTrend
+	higher                    [2]mtfTrend // mtfNear, mtfFar
 }
 
 func (s MultiTimeframeTrendContinuation) read(in *Input) (mtfValues, error) {
@@ -110,8 +109,8 @@ func (s MultiTimeframeTrendContinuation) read(in *Input) (mtfValues, error) {
 		volumeSMA: r.at("volume_sma", in.VolumeSMA(20), 0),
 		interval:  intervalName(step),
 	}
-	for i, f := range mtfFactors {
-		h := resample(in.Series, f)
+	for i, f := range [2]int{mtfNear, mtfFar} {
+		h := in.resampled(f)
 		sma := indicator.SMA(h.Close, 20)
 		name := intervalName(step * int64(f))
 		v.higher[i] = mtfTrend{

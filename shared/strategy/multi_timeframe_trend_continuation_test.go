@@ -14,9 +14,15 @@ func mtfSpec() origSpec {
 		return origRule[v]{
 			action: a,
 			conds: []origCond[v]{
-				{"ema21 beyond ema50", func(v v) bool { return up(v.ema21 - v.ema50) }},
-				{"ema50 beyond ema200", func(v v) bool { return up(v.ema50 - v.ema200) }},
-				{"close beyond ema21", func(v v) bool { return up(v.close - v.ema21) }},
+				{"ema21 beyond ema50", func(v v) bool {
+					return up(v.ema21 - v.ema50)
+				}},
+				{"ema50 beyond ema200", func(v v) bool {
+					return up(v.ema50 - v.ema200)
+				}},
+				{"close beyond ema21", func(v v) bool {
+					return up(v.close - v.ema21)
+				}},
 				{"macd on the trend side", func(v v) bool { return up(v.macd) }},
 				{"macd turning with the trend", func(v v) bool {
 					return up(v.macd - v.prevMACD)
@@ -178,7 +184,7 @@ func TestMultiTimeframeTrendContinuationWindow(t *testing.T) {
 			if e := ref("ema_200", 0); !origClose(v.ema200, e, 1e-4, 0) {
 				t.Errorf("ema200 %v, TA-Lib %v", v.ema200, e)
 			}
-			for i, f := range mtfFactors {
+			for i, f := range []int{mtfNear, mtfFar} {
 				closes := origBucketCloses(d, row, f)
 				n := len(closes)
 				want := mtfTrend{interval: v.higher[i].interval,

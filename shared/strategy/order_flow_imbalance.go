@@ -13,7 +13,8 @@ package strategy
 // target 2.5 times the risk; a close already beyond the stop gives no
 // signal. Confidence is 0.75, +0.05 when volume is above 1.5 times its
 // 20-candle mean, +0.05 when RSI(14) is under 70 for a buy (above 30 for a
-// sell).
+// sell). A spike stays in view for 8 candles, so one spike can give a
+// signal on each of them.
 //
 // History is 264 candles, what RSI(14) needs to settle.
 type OrderFlowImbalance struct{}

@@ -78,11 +78,11 @@ func TestOrderFlowImbalanceDecide(t *testing.T) {
 	// candle, rising volume; the reference candles range 99..103 on a mean
 	// volume of 10.
 	buy := orderFlowValues{rsi: 50, volumeSMA: 10, volRef: 10, support: 99,
-		res:   103,
-		high:  [10]float64{101.5, 101.5, 101.5, 101.5, 101.5, 101.5, 101.5, 101.5, 101.5, 101.5},
-		low:   [10]float64{100, 100, 100, 100, 100, 100, 100, 100, 100, 100},
-		close: [10]float64{101, 100.5, 101, 100.5, 101, 100.5, 101, 100.5, 101, 100.5},
-		vol:   [10]float64{15, 15, 15, 15, 15, 21, 10, 10, 10, 10}}
+		res: 103, vol: [10]float64{15, 15, 15, 15, 15, 21, 10, 10, 10, 10}}
+	for j := range 10 {
+		buy.high[j], buy.low[j] = 101.5, 100
+		buy.close[j] = 101 - 0.5*float64(j%2) // 101, 100.5, 101, ...
+	}
 	sell := buy
 	sell.vol = [10]float64{10, 10, 10, 10, 10, 21, 14, 14, 14, 14}
 	with := func(v orderFlowValues, f func(*orderFlowValues)) orderFlowValues {

@@ -18,7 +18,24 @@ func Default() *Registry {
 		LiquidityGrabReversal{},
 		MultiTimeframeTrendContinuation{},
 		OrderFlowImbalance{},
-	// Later seventeen.
+		// Later seventeen.
+		EMAAlignmentBullish{},
+		BollingerSqueezeAlert{},
+		BollingerBreakoutSignals{},
+		RSIExtremeReversal{},
+		InsideBarBreakout{},
+		EMAPullbackContinuation{},
+		EMAMomentumReversal{},
+		FoxTrapReversal{},
+		HammerReversalPattern{},
+		BearTrapBuy{},
+		InsideBarSell{},
+		ShootingStarReversal{},
+		DojiReversal{},
+		EMAAlignmentBearish{},
+		EMASlopeReversalSell{},
+		MinerviniTrendTemplate{},
+		BearTrapSell{},
 	)
 	if err != nil {
 		panic(err) // the list above is fixed at compile time

@@ -22,7 +22,11 @@ func resample(s candle.Series, factor int) candle.Series {
 	}
 	width := step * int64(factor)
 	first, end := s.OpenTime[0], s.OpenTime[s.Len()-1]+step
-	var out candle.Series
+	n := int((end-first)/width) + 1
+	out := candle.Series{OpenTime: make([]int64, 0, n),
+		Open: make([]float64, 0, n), High: make([]float64, 0, n),
+		Low: make([]float64, 0, n), Close: make([]float64, 0, n),
+		Volume: make([]float64, 0, n)}
 	for i := 0; i < s.Len(); {
 		start := s.OpenTime[i] / width * width
 		j := i

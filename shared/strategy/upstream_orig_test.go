@@ -74,6 +74,12 @@ func (u origUpstream) rightSide() bool {
 // 3e-4 of its seed, a difference below any threshold these rules test).
 // The margin below 100% leaves room for a candle sitting on a threshold.
 //
+// Upstream signals with the stop on the wrong side (BTC / ETH:
+// golden_trend_sync 124 / 150, mean_reversion_scalper 47 / 17,
+// ichimoku_cloud_momentum 973 / 1048 with Kijun beyond the close,
+// liquidity_grab_reversal 15 / 14, order_flow_imbalance 16 / 5) are the
+// one systematic difference in these: rule 5 drops them.
+//
 // Left out: volume_surge_breakout's sells, where the rule differs (§7 item
 // 20; TestVolumeSurgeBreakoutUpstreamSells accounts for every one), and
 // multi_timeframe_trend_continuation, which never fired upstream.
@@ -100,28 +106,34 @@ var origMinAgreement = map[string]struct {
 // edge), and they are left out of the agreement.
 func TestOrigUpstream(t *testing.T) {
 	for _, s := range origStrategies() {
-		min, ok := origMinAgreement[s.ID()]
+		want, ok := origMinAgreement[s.ID()]
 		if !ok {
+			for _, r := range origReplayed(t) {
+				if n := len(r.set.upstream(t, s.ID())); n != 0 {
+					t.Errorf("%s: %d upstream signals left uncompared",
+						s.ID(), n)
+				}
+			}
 			continue
 		}
 		for _, r := range origReplayed(t) {
 			t.Run(s.ID()+"/"+r.set.name[:3], func(t *testing.T) {
-				a := origCompare(t, r, s, min.action)
+				a := origCompare(t, r, s, want.action)
 				t.Logf("%+v", a)
 				if a.upstream == 0 || a.ours == 0 {
 					t.Fatalf("nothing to compare: %+v", a)
 				}
 				recall := float64(a.matched) / float64(a.upstream)
 				precision := float64(a.confirmed) / float64(a.ours)
-				if recall < min.recall {
+				if recall < want.recall {
 					t.Errorf("repeated %d of %d upstream signals (%.3f), "+
 						"want >= %.2f", a.matched, a.upstream, recall,
-						min.recall)
+						want.recall)
 				}
-				if precision < min.precision {
+				if precision < want.precision {
 					t.Errorf("upstream gave %d of our %d signals (%.3f), "+
 						"want >= %.2f", a.confirmed, a.ours, precision,
-						min.precision)
+						want.precision)
 				}
 				if float64(a.wrongOurs) > 0.01*float64(a.wrongSide) {
 					t.Errorf("fired on %d of %d candles where upstream's "+

@@ -67,7 +67,8 @@ func TestVolumeSurgeBreakoutDecide(t *testing.T) {
 	sell := volumeSurgeValues{volume: 40, volumeSMA: 10, rsi: 40, macd: -2,
 		signal: -1, high: 91, low: 84, close: 85, resistance: 100,
 		support: 90}
-	with := func(v volumeSurgeValues, f func(*volumeSurgeValues)) volumeSurgeValues {
+	with := func(v volumeSurgeValues,
+		f func(*volumeSurgeValues)) volumeSurgeValues {
 		f(&v)
 		return v
 	}
