@@ -1,6 +1,6 @@
 GO ?= go
 
-.PHONY: run test bench build vet fmt
+.PHONY: run test bench build vet fmt manifests
 
 ## run: the whole pipeline on an embedded NATS server over bundled candles
 run:
@@ -21,3 +21,7 @@ build:
 
 fmt:
 	gofmt -w .
+
+## manifests: regenerate stack.yml, stack-pro.yml and knative/ from the registry
+manifests:
+	$(GO) run ./cmd/tabot manifests

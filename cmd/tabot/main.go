@@ -22,7 +22,9 @@ type command struct {
 
 // commands lists the subcommands; each lives in a file of its own name.
 func commands() map[string]command {
-	return map[string]command{}
+	return map[string]command{
+		"manifests": manifestsCommand(),
+	}
 }
 
 // errUsage marks a command-line mistake: exit status 2.
