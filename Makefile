@@ -6,10 +6,13 @@ GO ?= go
 run:
 	$(GO) run ./cmd/tabot run
 
-## test: every test, the race detector on
+## test: every test, the race detector on; then the deployment files'
+## validation, a module of its own (tools/validate) that keeps Knative
+## and BuildKit out of the functions' dependencies
 test:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
+	cd tools/validate && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 ## bench: the benchmarks, with allocations
 bench:
