@@ -23,8 +23,9 @@ type command struct {
 // commands lists the subcommands; each lives in a file of its own name.
 func commands() map[string]command {
 	return map[string]command{
-		"manifests": manifestsCommand(),
-		"send":      sendCommand(),
+		"indicators": indicatorsCommand(),
+		"manifests":  manifestsCommand(),
+		"send":       sendCommand(),
 	}
 }
 
