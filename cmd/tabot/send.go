@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -121,7 +120,7 @@ func (f sendFlags) load() (event.Window, error) {
 		if err != nil {
 			return w, err
 		}
-		w, err = decodeWindow(b)
+		w, err = event.DecodeWindowJSON(b)
 		if err != nil {
 			return w, fmt.Errorf("%s: %w", f.data, err)
 		}
@@ -135,6 +134,12 @@ func (f sendFlags) load() (event.Window, error) {
 			}
 		}
 	} else {
+		if err := candle.ValidateSymbol(f.symbol); err != nil {
+			return w, err
+		}
+		if _, err := candle.ParseInterval(f.interval); err != nil {
+			return w, err
+		}
 		r, err := os.Open(f.candles)
 		if err != nil {
 			return w, err
@@ -151,58 +156,8 @@ func (f sendFlags) load() (event.Window, error) {
 		return w, err
 	}
 	w.Candles = cs
-	if err := checkWindow(w); err != nil {
-		return w, err
-	}
-	w.Missing = missing(cs, w.Interval)
-	return w, nil
-}
-
-// decodeWindow decodes a JSON window file, rejecting unknown fields.
-func decodeWindow(b []byte) (event.Window, error) {
-	var w event.Window
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&w); err != nil {
-		return w, fmt.Errorf("decode window: %w", err)
-	}
-	if dec.More() {
-		return w, errors.New("decode window: data after the window")
-	}
-	return w, checkWindow(w)
-}
-
-// TODO: use the symbol and interval validation of shared/candle once it
-// lands there (branch domain); these patterns are its rules in short.
-var (
-	validSymbol   = regexp.MustCompile(`^[A-Z0-9]{2,20}$`)
-	validInterval = regexp.MustCompile(`^[1-9][0-9]*[smhdwM]$`)
-)
-
-// checkWindow checks the symbol, the interval and every candle, oldest
-// first, open times strictly increasing.
-func checkWindow(w event.Window) error {
-	if !validSymbol.MatchString(w.Symbol) {
-		return fmt.Errorf("symbol %q: want upper-case letters and digits, "+
-			"e.g. BTCUSDT", w.Symbol)
-	}
-	if !validInterval.MatchString(w.Interval) {
-		return fmt.Errorf("interval %q: want e.g. 1m, 15m, 1h, 1d",
-			w.Interval)
-	}
-	if len(w.Candles) == 0 {
-		return errors.New("no candles")
-	}
-	for i, c := range w.Candles {
-		if err := c.Validate(); err != nil {
-			return fmt.Errorf("candle %d: %w", i, err)
-		}
-		if i > 0 && c.OpenTime <= w.Candles[i-1].OpenTime {
-			return fmt.Errorf("candle %d: open time %d not after %d", i,
-				c.OpenTime, w.Candles[i-1].OpenTime)
-		}
-	}
-	return nil
+	w.Missing = candle.Missing(candle.Interval(w.Interval), cs)
+	return w, w.Validate()
 }
 
 // lastWindow returns the n candles up to the one that opened at at
@@ -224,59 +179,15 @@ func lastWindow(cs []candle.Candle, at int64, n int) ([]candle.Candle, error) {
 	return cs[max(0, end-n):end], nil
 }
 
-// missing counts the candles absent inside cs for a fixed-length
-// interval; calendar months are not counted.
-func missing(cs []candle.Candle, interval string) int {
-	step := intervalMillis(interval)
-	if step == 0 || len(cs) < 2 {
-		return 0
-	}
-	span := (cs[len(cs)-1].OpenTime - cs[0].OpenTime) / step
-	return max(0, int(span)+1-len(cs))
-}
-
-// intervalMillis returns the length of a fixed interval, 0 for months
-// and anything else.
-func intervalMillis(interval string) int64 {
-	if len(interval) < 2 {
-		return 0
-	}
-	n, err := strconv.ParseInt(interval[:len(interval)-1], 10, 64)
-	if err != nil || n < 1 {
-		return 0
-	}
-	var unit int64
-	switch interval[len(interval)-1] {
-	case 's':
-		unit = 1000
-	case 'm':
-		unit = 60 * 1000
-	case 'h':
-		unit = 60 * 60 * 1000
-	case 'd':
-		unit = 24 * 60 * 60 * 1000
-	case 'w':
-		unit = 7 * 24 * 60 * 60 * 1000
-	}
-	return n * unit
-}
-
-// windowEvent builds the candle event of w as the candle-source does.
-// TODO: build it with shared/event's constructor once it lands there
-// (branch domain), so both sides share one definition.
+// windowEvent builds the candle event of w as the candle-source does,
+// with tabot send as its source.
 func windowEvent(w event.Window) (cloudevents.Event, error) {
-	last := w.Candles[len(w.Candles)-1]
-	e := cloudevents.NewEvent()
-	e.SetID(event.WindowID(w.Symbol, w.Interval, last.OpenTime))
-	e.SetType(event.TypeCandles)
-	e.SetSource(sendSource)
-	e.SetSubject(w.Symbol + "/" + w.Interval)
-	e.SetExtension(event.ExtSymbol, w.Symbol)
-	e.SetExtension(event.ExtInterval, w.Interval)
-	if err := e.SetData(cloudevents.ApplicationJSON, w); err != nil {
-		return e, fmt.Errorf("encode window: %w", err)
+	e, err := event.NewWindowEvent(w, "")
+	if err != nil {
+		return e, err
 	}
-	return e, e.Validate()
+	e.SetSource(sendSource)
+	return e, nil
 }
 
 // post sends ev in binary mode and prints the reply: the status line on

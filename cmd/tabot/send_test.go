@@ -12,7 +12,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/tabot-functions/tabot/shared/candle"
 	"github.com/tabot-functions/tabot/shared/event"
 )
 
@@ -231,17 +230,17 @@ func TestSendRejectsBadInput(t *testing.T) {
 		{"broken candle", sendArgs(url, "-candles", write("b.csv",
 			"open_time,open,high,low,close,volume\n"+
 				"1636588800000,10,9,8,9,1\n"), "-symbol", "BTCUSDT",
-			"-interval", "1h"), 1, "candle 0: invalid candle"},
+			"-interval", "1h"), 1, "candles[0]: invalid candle"},
 		{"unsorted", sendArgs(url, "-candles", write("u.csv",
 			"open_time,open,high,low,close,volume\n"+
 				"1636592400000,1,2,0.5,1,1\n1636588800000,1,2,0.5,1,1\n"),
 			"-symbol", "BTCUSDT", "-interval", "1h"), 1, "not after"},
 		{"unknown json field", sendArgs(url, "-data", write("w.json",
 			`{"symbol":"BTCUSDT","interval":"1h","candle":[]}`)), 1,
-			`unknown field "candle"`},
+			"candles is missing"},
 		{"empty window", sendArgs(url, "-data", write("e.json",
 			`{"symbol":"BTCUSDT","interval":"1h","candles":[]}`)), 1,
-			"no candles"},
+			"candles is empty"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -272,34 +271,6 @@ func TestSendUnreachable(t *testing.T) {
 	}
 }
 
-func TestMissing(t *testing.T) {
-	const hour = 3_600_000
-	at := func(times ...int64) []candle.Candle {
-		cs := make([]candle.Candle, len(times))
-		for i, o := range times {
-			cs[i] = candle.Candle{OpenTime: o * hour}
-		}
-		return cs
-	}
-	tests := []struct {
-		name     string
-		cs       []candle.Candle
-		interval string
-		want     int
-	}{
-		{"continuous", at(0, 1, 2, 3), "1h", 0},
-		{"one gap", at(0, 1, 4, 5), "1h", 2},
-		{"coarser interval", at(0, 4, 8), "4h", 0},
-		{"months are not counted", at(0, 1000), "1M", 0},
-		{"one candle", at(7), "1h", 0},
-	}
-	for _, tt := range tests {
-		if got := missing(tt.cs, tt.interval); got != tt.want {
-			t.Errorf("%s: missing = %d, want %d", tt.name, got, tt.want)
-		}
-	}
-}
-
 func FuzzReadCandlesCSV(f *testing.F) {
 	seed, err := os.ReadFile(csvFile)
 	if err != nil {
@@ -314,29 +285,5 @@ func FuzzReadCandlesCSV(f *testing.F) {
 		if err != nil && cs != nil {
 			t.Errorf("candles %v with error %v", cs, err)
 		}
-	})
-}
-
-func FuzzDecodeWindow(f *testing.F) {
-	seed, err := os.ReadFile(windowFile)
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Add(seed)
-	f.Add([]byte(`{"symbol":"BTCUSDT","interval":"1h","candles":[{}]}`))
-	f.Add([]byte(`{"symbol":"B","interval":"0h"}`))
-	f.Add([]byte(`[]`))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		w, err := decodeWindow(b)
-		if err != nil {
-			return
-		}
-		if checkWindow(w) != nil || len(w.Candles) == 0 {
-			t.Errorf("accepted an invalid window: %+v", w)
-		}
-		if _, err := windowEvent(w); err != nil {
-			t.Errorf("valid window, no event: %v", err)
-		}
-		_ = missing(w.Candles, w.Interval)
 	})
 }
