@@ -1,6 +1,10 @@
 package deploy
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/tabot-functions/tabot/shared/event"
+)
 
 // knativeData is what the Knative templates render.
 type knativeData struct {
@@ -26,7 +30,7 @@ func newKnative(fns []Function, opts Options) knativeData {
 		Namespace: Namespace, Broker: Broker, ConfigMap: ConfigMap,
 		NATSSecret: NATSSecret, RESTSecret: RESTSecret,
 		DeadLetter: DeadLetter, NATSURL: NATSURL,
-		TypeCandles: typeCandles, TypeSignal: typeSignal,
+		TypeCandles: event.TypeCandles, TypeSignal: event.TypeSignal,
 	}
 	for _, f := range fns {
 		s := knativeService{Name: f.Name, Component: f.Binary,

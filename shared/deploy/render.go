@@ -38,12 +38,6 @@ const (
 	DeadLetter = "tabot-dead-letter"
 )
 
-// Event types the Triggers filter on; they match shared/event.
-const (
-	typeCandles = "io.tabot.candles.v1"
-	typeSignal  = "io.tabot.signal.v1"
-)
-
 // Options tune the rendered files; the zero value renders the files
 // committed in the repository.
 type Options struct {
