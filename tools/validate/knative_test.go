@@ -6,8 +6,8 @@ import (
 )
 
 // strategyDocs are a strategy Service and its Trigger as the generator
-// writes them; the cases below add them to the committed manifests,
-// broken one way each.
+// writes them, for a strategy no registry holds; the cases below add them
+// to the committed manifests, broken one way each.
 const strategyDocs = `apiVersion: serving.knative.dev/v1
 kind: Service
 metadata:
@@ -27,7 +27,7 @@ spec:
         - image: ko://github.com/tabot-functions/tabot/functions/strategy
           env:
             - name: STRATEGIES
-              value: "momentum_pulse"
+              value: "fixture_strategy"
           envFrom:
             - configMapRef:
                 name: tabot-config
@@ -149,8 +149,9 @@ func TestKnativeChecks(t *testing.T) {
 			"ConfigMap tabot/tabot-config"},
 		{"always on", replace(`min-scale: "0"`, `min-scale: "1"`), nil,
 			"want \"0\" (scale to zero)"},
-		{"two strategies", replace(`value: "momentum_pulse"`,
-			`value: "momentum_pulse,doji_reversal"`), nil, "want one strategy"},
+		{"two strategies", replace(`value: "fixture_strategy"`,
+			`value: "fixture_strategy,fixture_other"`), nil,
+			"want one strategy"},
 		{"wrong event type", replace("type: io.tabot.candles.v1",
 			"type: io.tabot.signal.v1"), nil, `want "io.tabot.candles.v1"`},
 		{"no trigger", strings.SplitN(strategyDocs, "---", 2)[0], nil,
