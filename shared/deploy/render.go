@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"path"
 	"strconv"
-	"strings"
 	"text/template"
 )
 
@@ -66,7 +65,6 @@ var templateFS embed.FS
 func Render(ids []string, opts Options) ([]File, error) {
 	tmpl, err := template.New("").Funcs(template.FuncMap{
 		"q":    strconv.Quote,
-		"join": strings.Join,
 		"dict": dict,
 	}).ParseFS(templateFS, "templates/*.tmpl")
 	if err != nil {
@@ -119,12 +117,12 @@ func knativeFiles() []string {
 	}
 }
 
-func execute(t *template.Template, name, path string, data any) (File, error) {
+func execute(t *template.Template, name, file string, data any) (File, error) {
 	var b bytes.Buffer
 	if err := t.ExecuteTemplate(&b, name, data); err != nil {
-		return File{}, fmt.Errorf("render %s: %w", path, err)
+		return File{}, fmt.Errorf("render %s: %w", file, err)
 	}
-	return File{Path: path, Data: b.Bytes()}, nil
+	return File{Path: file, Data: b.Bytes()}, nil
 }
 
 // dict makes a map of its key, value arguments, to pass several values
