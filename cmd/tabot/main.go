@@ -25,6 +25,8 @@ func commands() map[string]command {
 	return map[string]command{
 		"backtest":   backtestCommand(),
 		"indicators": indicatorsCommand(),
+		"manifests":  manifestsCommand(),
+		"send":       sendCommand(),
 		"push-prune": pushPruneCommand(),
 		"run":        runCommand(),
 	}
