@@ -199,7 +199,7 @@ func runBacktest(ctx context.Context, reg *strategy.Registry,
 	if len(list) == 0 {
 		return errors.New("no strategy is registered in this build")
 	}
-	cs, err := btReadCandles(f.data)
+	cs, err := readCandleFile(f.data)
 	if err != nil {
 		return err
 	}
@@ -240,20 +240,6 @@ func runBacktest(ctx context.Context, reg *strategy.Registry,
 		return btPush(ctx, f.push, f.dataset(), res)
 	}
 	return nil
-}
-
-// btReadCandles reads a candle CSV file.
-func btReadCandles(name string) ([]candle.Candle, error) {
-	file, err := os.Open(name)
-	if err != nil {
-		return nil, fmt.Errorf("read candles: %w", err)
-	}
-	defer file.Close()
-	cs, err := backtest.ReadCSV(file)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", filepath.Base(name), err)
-	}
-	return cs, nil
 }
 
 // btProgress returns a progress bar of n candles on stderr when it is a

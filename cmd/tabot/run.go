@@ -187,16 +187,7 @@ func loadRunCandles(path string) ([]candle.Candle, error) {
 	if path == "" {
 		return candle.ReadCSV(bytes.NewReader(bundledCSV))
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	cs, err := candle.ReadCSV(f)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	return cs, nil
+	return readCandleFile(path)
 }
 
 // runLogger logs the functions' warnings (or, verbose, their info lines)

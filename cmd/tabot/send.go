@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -12,8 +11,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"strconv"
-	"strings"
 	"time"
 
 	cloudevents "github.com/cloudevents/sdk-go/v2"
@@ -140,14 +137,9 @@ func (f sendFlags) load() (event.Window, error) {
 		if _, err := candle.ParseInterval(f.interval); err != nil {
 			return w, err
 		}
-		r, err := os.Open(f.candles)
+		cs, err := readCandleFile(f.candles)
 		if err != nil {
 			return w, err
-		}
-		defer r.Close()
-		cs, err := readCandlesCSV(r)
-		if err != nil {
-			return w, fmt.Errorf("%s: %w", f.candles, err)
 		}
 		w = event.Window{Symbol: f.symbol, Interval: f.interval, Candles: cs}
 	}
@@ -243,87 +235,4 @@ func post(ctx context.Context, f sendFlags, ev cloudevents.Event,
 	}
 	fmt.Fprintf(stdout, "%s\n", b)
 	return nil
-}
-
-// readCandlesCSV reads candles from CSV with a header naming at least
-// open_time, open, high, low, close and volume, in any order; the
-// optional close_time, quote_volume and trades columns are read too.
-// TODO: move to shared/candle beside the other decoders (branch domain).
-func readCandlesCSV(r io.Reader) ([]candle.Candle, error) {
-	cr := csv.NewReader(r)
-	cr.ReuseRecord = true
-	header, err := cr.Read()
-	if err != nil {
-		return nil, fmt.Errorf("read header: %w", err)
-	}
-	col := make(map[string]int)
-	for i, h := range header {
-		col[strings.TrimSpace(h)] = i
-	}
-	for _, name := range []string{"open_time", "open", "high", "low",
-		"close", "volume"} {
-		if _, ok := col[name]; !ok {
-			return nil, fmt.Errorf("header has no %s column", name)
-		}
-	}
-	var out []candle.Candle
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		line, _ := cr.FieldPos(0)
-		c, err := parseCandle(rec, col)
-		if err != nil {
-			return nil, fmt.Errorf("line %d: %w", line, err)
-		}
-		out = append(out, c)
-	}
-}
-
-func parseCandle(rec []string, col map[string]int) (candle.Candle, error) {
-	var c candle.Candle
-	ints := []struct {
-		name string
-		dst  *int64
-		need bool
-	}{
-		{"open_time", &c.OpenTime, true},
-		{"close_time", &c.CloseTime, false},
-		{"trades", &c.Trades, false},
-	}
-	for _, f := range ints {
-		i, ok := col[f.name]
-		if !ok || (!f.need && rec[i] == "") {
-			continue
-		}
-		v, err := strconv.ParseInt(strings.TrimSpace(rec[i]), 10, 64)
-		if err != nil {
-			return c, fmt.Errorf("%s: %w", f.name, err)
-		}
-		*f.dst = v
-	}
-	floats := []struct {
-		name string
-		dst  *float64
-	}{
-		{"open", &c.Open}, {"high", &c.High}, {"low", &c.Low},
-		{"close", &c.Close}, {"volume", &c.Volume},
-		{"quote_volume", &c.QuoteVolume},
-	}
-	for _, f := range floats {
-		i, ok := col[f.name]
-		if !ok || (f.name == "quote_volume" && rec[i] == "") {
-			continue
-		}
-		v, err := strconv.ParseFloat(strings.TrimSpace(rec[i]), 64)
-		if err != nil {
-			return c, fmt.Errorf("%s: %w", f.name, err)
-		}
-		*f.dst = v
-	}
-	return c, nil
 }

@@ -230,7 +230,7 @@ func TestSendRejectsBadInput(t *testing.T) {
 		{"broken candle", sendArgs(url, "-candles", write("b.csv",
 			"open_time,open,high,low,close,volume\n"+
 				"1636588800000,10,9,8,9,1\n"), "-symbol", "BTCUSDT",
-			"-interval", "1h"), 1, "candles[0]: invalid candle"},
+			"-interval", "1h"), 1, "line 2: invalid candle"},
 		{"unsorted", sendArgs(url, "-candles", write("u.csv",
 			"open_time,open,high,low,close,volume\n"+
 				"1636592400000,1,2,0.5,1,1\n1636588800000,1,2,0.5,1,1\n"),
@@ -269,21 +269,4 @@ func TestSendUnreachable(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want 1 and the URL", code,
 			errb.String())
 	}
-}
-
-func FuzzReadCandlesCSV(f *testing.F) {
-	seed, err := os.ReadFile(csvFile)
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Add(seed[:2000])
-	f.Add([]byte("open_time,open,high,low,close,volume\n1,2,3,1,2,x\n"))
-	f.Add([]byte("volume,close,low,high,open,open_time,trades\n1,1,1,1,1,1,\n"))
-	f.Add([]byte("\"open_time\n"))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		cs, err := readCandlesCSV(bytes.NewReader(b))
-		if err != nil && cs != nil {
-			t.Errorf("candles %v with error %v", cs, err)
-		}
-	})
 }

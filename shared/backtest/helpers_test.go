@@ -6,7 +6,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/tabot-functions/tabot/shared/backtest"
 	"github.com/tabot-functions/tabot/shared/candle"
 	"github.com/tabot-functions/tabot/shared/strategy"
 )
@@ -25,7 +24,7 @@ func load(tb testing.TB, name string) []candle.Candle {
 		tb.Fatal(err)
 	}
 	defer f.Close()
-	cs, err := backtest.ReadCSV(f)
+	cs, err := candle.ReadCSV(f)
 	if err != nil {
 		tb.Fatalf("read %s: %v", name, err)
 	}
