@@ -131,17 +131,20 @@ type signal struct {
 	event    *ce.Event
 }
 
-// Handle evaluates the window e carries; it is the fnhttp.Handler.
+// Handle evaluates the window e carries; it is the fnhttp.Handler. Any
+// event type but a signal is read as a window, so that `kn event send`
+// with its generic type works; a signal is refused, so that one routed
+// back by mistake never loops.
 func (s *Service) Handle(ctx context.Context, e ce.Event) (*ce.Event,
 	error) {
-	if e.Type() != event.TypeCandles {
+	if e.Type() == event.TypeSignal {
 		return nil, fmt.Errorf("%w: event type %q, want %q",
 			fnhttp.ErrUnsupported, e.Type(), event.TypeCandles)
 	}
 	began := time.Now()
-	w, err := decodeWindow(e)
+	w, err := event.DecodeWindow(e)
 	if err != nil {
-		return nil, fmt.Errorf("decode window: %w", err)
+		return nil, err
 	}
 	if !s.cfg.AllowSymbol(w.Symbol) {
 		s.log.Debug("symbol not in SYMBOLS", logs.Symbol(w.Symbol),
@@ -218,7 +221,12 @@ func (s *Service) evaluate(w event.Window) ([]signal, error) {
 		}
 		e, err := newSignalEvent(st.ID(), w, d, s.overrides)
 		if err != nil {
-			return nil, err
+			s.m.Error(metrics.ErrInvalidDecision)
+			s.log.Warn("signal refused", logs.Strategy(st.ID()),
+				logs.Symbol(w.Symbol),
+				logs.ErrorType(string(metrics.ErrInvalidDecision)),
+				zap.Error(err))
+			continue
 		}
 		out = append(out, signal{strategy: st.ID(), decision: d, event: e})
 	}
