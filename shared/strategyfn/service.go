@@ -114,8 +114,8 @@ func (s *Service) Serve(ctx context.Context, ln net.Listener) error {
 	return s.srv.Serve(ctx, ln)
 }
 
-// Server returns the runtime, to add checks or shutdown hooks such as a
-// final metrics push.
+// Server returns the runtime, to add checks or shutdown hooks; it
+// pushes the metrics itself when PUSHGATEWAY_URL is set.
 func (s *Service) Server() *fnhttp.Server { return s.srv }
 
 // Registry returns the function's metrics registry.
