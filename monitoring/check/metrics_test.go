@@ -1,19 +1,18 @@
 package check
 
 import (
-	"bufio"
-	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-)
+	"github.com/prometheus/client_golang/prometheus/testutil"
+	dto "github.com/prometheus/client_model/go"
 
-// exposedFile lists the ta_bot_* metrics with their types and labels.
-// LATER: take them from shared/metrics itself once it is merged.
-const exposedFile = "testdata/ta_bot_metrics.txt"
+	"github.com/tabot-functions/tabot/shared/metrics"
+)
 
 // targetLabels are attached to every series by the scrape
 // (prometheus.yml) or by the Pushgateway's grouping key.
@@ -43,41 +42,36 @@ var prometheusMetrics = map[string][]string{
 }
 
 // exposedMetrics returns every series name a TA Bot function exposes,
-// with its labels: the ta_bot_* metrics and client_golang's process and
-// Go collectors (shared/metrics registers both).
+// with its labels, from shared/metrics itself: the ta_bot_* metrics and
+// the process and Go collectors of metrics.NewRegistry.
 func exposedMetrics(tb testing.TB) map[string][]string {
 	tb.Helper()
-	exposed := map[string][]string{}
+	reg := metrics.NewRegistry()
+	m := metrics.NewMetrics(reg)
+	b := metrics.NewBacktest(reg)
 
-	f, err := os.Open(exposedFile)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) < 2 || strings.HasPrefix(fields[0], "#") {
-			continue
+	// A vector shows no series until a label value is used.
+	m.InitStrategies("momentum_pulse")
+	m.Component("nats", true)
+	m.Processing(time.Millisecond)
+	m.SinkRequests.WithLabelValues("200", "post")
+	b.Record("momentum_pulse", 0.5, 0.1, 0.5)
+	for _, s := range []any{m, b} {
+		v := reflect.ValueOf(s).Elem()
+		for i := range v.NumField() {
+			c, ok := v.Field(i).Interface().(prometheus.Collector)
+			if ok && testutil.CollectAndCount(c) == 0 {
+				tb.Fatalf("%s.%s shows no series: use a label value of "+
+					"it in exposedMetrics", v.Type(), v.Type().Field(i).Name)
+			}
 		}
-		name, typ, labels := fields[0], fields[1], fields[2:]
-		if typ != "histogram" {
-			exposed[name] = labels
-			continue
-		}
-		for _, s := range HistogramSeries(name) {
-			exposed[s] = labels
-		}
-		exposed[name+"_bucket"] = append(slices.Clone(labels), "le")
 	}
 
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(),
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	families, err := reg.Gather()
 	if err != nil {
 		tb.Fatal(err)
 	}
+	exposed := map[string][]string{}
 	for _, mf := range families {
 		var labels []string
 		for _, m := range mf.GetMetric() {
@@ -87,7 +81,15 @@ func exposedMetrics(tb testing.TB) map[string][]string {
 				}
 			}
 		}
-		exposed[mf.GetName()] = labels
+		name := mf.GetName()
+		if mf.GetType() != dto.MetricType_HISTOGRAM {
+			exposed[name] = labels
+			continue
+		}
+		for _, s := range HistogramSeries(name) {
+			exposed[s] = labels
+		}
+		exposed[name+"_bucket"] = append(slices.Clone(labels), "le")
 	}
 	return exposed
 }

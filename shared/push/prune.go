@@ -29,9 +29,12 @@ type Group struct {
 }
 
 // Groups lists the groups the Pushgateway at rawURL holds, read from its
-// /api/v1/metrics.
+// /api/v1/metrics. A nil c is http.DefaultClient.
 func Groups(ctx context.Context, c *http.Client,
 	rawURL string) ([]Group, error) {
+	if c == nil {
+		c = http.DefaultClient
+	}
 	u := strings.TrimSuffix(rawURL, "/") + "/api/v1/metrics"
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
@@ -57,9 +60,13 @@ func Groups(ctx context.Context, c *http.Client,
 // Prune deletes every group of the given jobs (of all jobs if none is
 // given) last pushed to before cutoff, and returns the deleted groups.
 // Run it on a schedule with a cutoff well past the push interval, so
-// that only groups of processes that are gone are removed.
+// that only groups of processes that are gone are removed. A nil c is
+// http.DefaultClient.
 func Prune(ctx context.Context, c *http.Client, rawURL string,
 	cutoff time.Time, jobs ...string) ([]Group, error) {
+	if c == nil {
+		c = http.DefaultClient
+	}
 	groups, err := Groups(ctx, c, rawURL)
 	if err != nil {
 		return nil, err

@@ -18,6 +18,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -167,5 +168,29 @@ func (p *Pusher) Run(ctx context.Context, interval time.Duration) error {
 				p.onError(err)
 			}
 		}
+	}
+}
+
+// Start runs Run in the background, on a context of its own, and
+// returns a func that stops it and returns the final push's error. Call
+// stop after the function has finished its in-flight work, so the final
+// push carries it:
+//
+//	stop := p.Start(cfg.PushInterval)
+//	err := svc.Run(ctx)
+//	if perr := stop(); perr != nil { ... }
+func (p *Pusher) Start(interval time.Duration) (stop func() error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() { errc <- p.Run(ctx, interval) }()
+
+	var once sync.Once
+	var err error
+	return func() error {
+		once.Do(func() {
+			cancel()
+			err = <-errc
+		})
+		return err
 	}
 }

@@ -144,6 +144,30 @@ func TestRunPushesOnShutdown(t *testing.T) {
 	}
 }
 
+// Start pushes on the interval; stop pushes what was recorded since, and
+// a second stop returns the same result.
+func TestStart(t *testing.T) {
+	gw := pushtest.Start(t)
+	reg, signals := functionRegistry(t)
+	p := newPusher(t, gw, reg, push.WithInstance("pod-d"))
+	stop := p.Start(time.Hour)
+	t.Cleanup(func() { stop() })
+
+	signals.WithLabelValues("momentum_pulse").Add(2)
+	if err := stop(); err != nil {
+		t.Fatalf("stop = %v, want nil", err)
+	}
+	if err := stop(); err != nil {
+		t.Errorf("second stop = %v, want nil", err)
+	}
+	labels := map[string]string{"job": "tabot-strategy",
+		"instance": "pod-d", "strategy": "momentum_pulse"}
+	if got := value(scrape(t, gw), "ta_bot_signals_generated_total",
+		labels); got != 2 {
+		t.Errorf("after stop the gateway holds %v, want 2", got)
+	}
+}
+
 // Pushes to an unreachable gateway are counted and handed to the error
 // handler, Run goes on, and the failed final push is Run's error.
 func TestRunCountsFailures(t *testing.T) {

@@ -185,16 +185,19 @@ func (s *Service) Handle(ctx context.Context, e ce.Event) (*ce.Event,
 
 // evaluate runs every strategy over one Input, so each indicator is
 // computed once, and returns the signals in registry order. It fails with
-// ErrNotReady only when no strategy could decide.
+// ErrNotReady only when no strategy could decide. The backtest evaluates
+// its windows through the same strategy.EvaluateAll.
 func (s *Service) evaluate(w event.Window) ([]signal, error) {
 	in := strategy.NewInput(w.Symbol, w.Interval, candle.NewSeries(w.Candles))
+	bounds := strategy.Bounds{Min: s.cfg.MinConfidence,
+		Max: s.cfg.MaxConfidence}
 	var out []signal
 	decided := false
-	for _, st := range s.strategies {
-		d, err := s.evaluateOne(st, in)
+	for _, o := range strategy.EvaluateAll(s.strategies, in) {
+		id, d, err := o.Strategy.ID(), o.Decision, o.Err
 		switch {
 		case errors.Is(err, strategy.ErrNotReady):
-			s.log.Debug("strategy not ready", logs.Strategy(st.ID()),
+			s.log.Debug("strategy not ready", logs.Strategy(id),
 				zap.Error(err))
 			continue
 		case err != nil:
@@ -204,7 +207,7 @@ func (s *Service) evaluate(w event.Window) ([]signal, error) {
 				typ = metrics.ErrInvalidDecision
 			}
 			s.m.Error(typ)
-			s.log.Warn("strategy failed", logs.Strategy(st.ID()),
+			s.log.Warn("strategy failed", logs.Strategy(id),
 				logs.Symbol(w.Symbol), logs.ErrorType(string(typ)),
 				zap.Error(err))
 			continue
@@ -213,40 +216,27 @@ func (s *Service) evaluate(w event.Window) ([]signal, error) {
 		if d == nil {
 			continue
 		}
-		if d.Confidence < s.cfg.MinConfidence ||
-			d.Confidence > s.cfg.MaxConfidence {
+		if !bounds.Admits(d.Confidence) {
 			s.log.Debug("signal outside the confidence bounds",
-				logs.Strategy(st.ID()), logs.Confidence(d.Confidence))
+				logs.Strategy(id), logs.Confidence(d.Confidence))
 			continue
 		}
-		e, err := newSignalEvent(st.ID(), w, d, s.overrides)
+		e, err := newSignalEvent(id, w, d, s.overrides)
 		if err != nil {
 			s.m.Error(metrics.ErrInvalidDecision)
-			s.log.Warn("signal refused", logs.Strategy(st.ID()),
+			s.log.Warn("signal refused", logs.Strategy(id),
 				logs.Symbol(w.Symbol),
 				logs.ErrorType(string(metrics.ErrInvalidDecision)),
 				zap.Error(err))
 			continue
 		}
-		out = append(out, signal{strategy: st.ID(), decision: d, event: e})
+		out = append(out, signal{strategy: id, decision: d, event: e})
 	}
 	if !decided {
 		return nil, fmt.Errorf("%w: no strategy has enough history in %d "+
 			"candles", fnhttp.ErrNotReady, len(w.Candles))
 	}
 	return out, nil
-}
-
-// evaluateOne runs one strategy, turning a panic into an error so that a
-// broken strategy never costs the signals of the others.
-func (s *Service) evaluateOne(st strategy.Strategy, in *strategy.Input) (
-	d *strategy.Decision, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			d, err = nil, fmt.Errorf("%s: panic: %v", st.ID(), p)
-		}
-	}()
-	return strategy.Evaluate(st, in)
 }
 
 // send posts every signal to the sink, if one is configured; the first
