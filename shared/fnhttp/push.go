@@ -1,10 +1,7 @@
 package fnhttp
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"time"
 
 	"go.uber.org/zap"
 
@@ -34,48 +31,40 @@ func jobName(opts Options, cfg Common) string {
 
 // newPusher returns the pusher of the registry to PUSHGATEWAY_URL, nil
 // when it is unset. Failed pushes count as ta_bot_errors_total{type=
-// "push"}; the Server logs them.
+// "push"}, and the Server logs those on the interval.
 func (s *Server) newPusher() (*push.Pusher, error) {
 	if s.cfg.PushgatewayURL == "" {
 		return nil, nil
 	}
+	var p *push.Pusher
 	p, err := push.New(s.cfg.PushgatewayURL, s.job, s.reg,
 		push.WithFailureCounter(
-			s.m.Errors.WithLabelValues(string(metrics.ErrPush))))
+			s.m.Errors.WithLabelValues(string(metrics.ErrPush))),
+		push.WithErrorHandler(func(err error) {
+			s.log.Warn("metrics push failed", pushFields(p, err)...)
+		}))
 	if err != nil {
 		return nil, fmt.Errorf("pushgateway: %w", err)
 	}
 	return p, nil
 }
 
-// pushEvery pushes on PUSH_INTERVAL until ctx is done. A push cut short
-// by ctx is neither counted nor logged: the final push follows.
-func (s *Server) pushEvery(ctx context.Context, p *push.Pusher) {
-	t := time.NewTicker(s.cfg.PushInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
+// startPush pushes on PUSH_INTERVAL until the returned func is called,
+// which pushes once more and logs a failure. The last push has
+// push.DefaultTimeout of its own, even when the shutdown deadline has
+// passed: a stuck request must not cost the counters of the others.
+func (s *Server) startPush(p *push.Pusher) (stop func()) {
+	if p == nil {
+		return func() {}
+	}
+	stopRun := p.Start(s.cfg.PushInterval)
+	return func() {
+		if err := stopRun(); err != nil {
+			s.log.Error("final metrics push failed", pushFields(p, err)...)
 			return
-		case <-t.C:
 		}
-		err := p.Push(ctx)
-		if err != nil && !errors.Is(err, context.Canceled) {
-			s.log.Warn("metrics push failed", pushFields(p, err)...)
-		}
+		s.log.Debug("metrics pushed", pushFields(p, nil)...)
 	}
-}
-
-// finalPush pushes once more at the end of the shutdown, so the group
-// holds everything recorded. It has push.DefaultTimeout of its own,
-// even when the shutdown deadline has passed: a stuck request must not
-// cost the counters of all the others.
-func (s *Server) finalPush(ctx context.Context, p *push.Pusher) {
-	if err := p.Push(context.WithoutCancel(ctx)); err != nil {
-		s.log.Error("final metrics push failed", pushFields(p, err)...)
-		return
-	}
-	s.log.Debug("metrics pushed", pushFields(p, nil)...)
 }
 
 // pushFields are the fields of a line about a push; err may be nil.

@@ -38,7 +38,6 @@ import (
 
 	"github.com/tabot-functions/tabot/shared/logs"
 	"github.com/tabot-functions/tabot/shared/metrics"
-	"github.com/tabot-functions/tabot/shared/push"
 )
 
 // Handler handles one CloudEvent. It returns the reply event, or nil for
@@ -244,13 +243,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		defer wg.Done()
 		s.watchChecks(watchCtx)
 	}()
-	if pusher != nil {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			s.pushEvery(watchCtx, pusher)
-		}()
-	}
+	stopPush := s.startPush(pusher)
 	s.log.Info("serving", zap.String("addr", ln.Addr().String()),
 		zap.Bool("push", pusher != nil))
 
@@ -261,12 +254,12 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	stopWatch()
 	wg.Wait()
-	return errors.Join(err, s.shutdown(srv, pusher))
+	return errors.Join(err, s.shutdown(srv, stopPush))
 }
 
 // shutdown fails readiness, waits DrainDelay, stops srv, runs the hooks
-// and pushes the registry a last time when p is not nil.
-func (s *Server) shutdown(srv *http.Server, p *push.Pusher) error {
+// and last calls stopPush, which pushes the registry a last time.
+func (s *Server) shutdown(srv *http.Server, stopPush func()) error {
 	s.draining.Store(true)
 	s.m.Component(checkShutdown, false)
 	s.log.Info("shutting down")
@@ -289,9 +282,7 @@ func (s *Server) shutdown(srv *http.Server, p *push.Pusher) error {
 			errs = append(errs, fmt.Errorf("shutdown hook: %w", err))
 		}
 	}
-	if p != nil {
-		s.finalPush(ctx, p)
-	}
+	stopPush()
 	err := errors.Join(errs...)
 	if err != nil {
 		s.log.Error("shutdown", zap.Error(err))
