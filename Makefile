@@ -1,6 +1,6 @@
 GO ?= go
 
-.PHONY: run test bench build vet fmt tools
+.PHONY: run test bench build vet fmt tools manifests
 
 # promtool, pushgateway and amtool, found here by the monitoring tests
 TOOLS := $(CURDIR)/.tools/bin
@@ -10,11 +10,14 @@ export PATH := $(TOOLS):$(PATH)
 run:
 	$(GO) run ./cmd/tabot run
 
-## test: every test, the race detector on
+## test: every test, the race detector on; then the modules of their
+## own: the monitoring checks and the deployment files' validation
+## (tools/validate keeps Knative and BuildKit out of the functions)
 test: tools
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
 	cd monitoring/check && $(GO) vet ./... && $(GO) test -count=1 ./...
+	cd tools/validate && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 ## tools: promtool, pushgateway and amtool (Debian 12 packages) into .tools/bin
 tools:
@@ -30,3 +33,7 @@ build:
 
 fmt:
 	gofmt -w .
+
+## manifests: regenerate stack.yml, stack-pro.yml and knative/ from the registry
+manifests:
+	$(GO) run ./cmd/tabot manifests

@@ -25,7 +25,10 @@ func commands() map[string]command {
 	return map[string]command{
 		"backtest":   backtestCommand(),
 		"indicators": indicatorsCommand(),
+		"manifests":  manifestsCommand(),
+		"send":       sendCommand(),
 		"push-prune": pushPruneCommand(),
+		"run":        runCommand(),
 	}
 }
 

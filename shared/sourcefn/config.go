@@ -26,7 +26,7 @@ type Config struct {
 	// Durable names the consumer (DURABLE).
 	Durable string `envconfig:"DURABLE" default:"candle-source"`
 	// WindowSize is the number of candles a window keeps, and the stream
-	// keeps at least as many per subject (WINDOW_SIZE).
+	// keeps twice as many per subject (WINDOW_SIZE).
 	WindowSize int `envconfig:"WINDOW_SIZE" default:"1000"`
 	// MinCandles is the size from which a window is sent (MIN_CANDLES);
 	// 0 takes the longest History() of Strategies.

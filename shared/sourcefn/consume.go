@@ -75,7 +75,10 @@ func (s *Source) drain(c *natsjs.Conn) {
 // session sets the stream and the consumer up, rebuilds the windows and
 // processes candles until ctx is cancelled or the consumer stops.
 func (s *Source) session(ctx context.Context, js jetstream.JetStream) error {
-	cfg := natsjs.CandlesConfig(s.cfg.Stream, s.cfg.WindowSize)
+	// The stream keeps two windows per subject: the candles not yet
+	// acknowledged count against the limit too, and a window rebuilt at a
+	// restart must still be whole below them.
+	cfg := natsjs.CandlesConfig(s.cfg.Stream, 2*s.cfg.WindowSize)
 	if _, err := natsjs.EnsureStream(ctx, js, cfg); err != nil {
 		return err
 	}
