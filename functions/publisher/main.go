@@ -42,7 +42,5 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// TODO: push the registry to PUSHGATEWAY_URL (and once more on
-	// shutdown) when shared/push lands.
 	return p.Run(ctx)
 }

@@ -1,6 +1,8 @@
 // Command strategy is the strategy function: it evaluates the strategies
 // named by STRATEGIES on each candle-window CloudEvent posted to it and
-// answers with the signal. See shared/strategyfn for the settings.
+// answers with the signal. See shared/strategyfn for the settings; with
+// PUSHGATEWAY_URL set, the runtime (shared/fnhttp) pushes its metrics
+// every PUSH_INTERVAL and once more on shutdown.
 package main
 
 import (
@@ -41,7 +43,5 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// TODO: push the registry to PUSHGATEWAY_URL (and once more on
-	// shutdown) when shared/push lands.
 	return svc.Run(ctx)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"strings"
 	"time"
 
 	ce "github.com/cloudevents/sdk-go/v2/event"
@@ -86,7 +87,10 @@ func (c Common) AllowSymbol(symbol string) bool {
 	return false
 }
 
-// Overrides returns the extensions of K_CE_OVERRIDES, nil when unset.
+// Overrides returns the extensions of K_CE_OVERRIDES, nil when unset,
+// with names in lower case as events carry them. A name that is not an
+// extension name, such as a spec attribute (id, type), is an error: the
+// sdk would refuse it on every event sent.
 func (c Common) Overrides() (map[string]string, error) {
 	if c.CEOverrides == "" {
 		return nil, nil
@@ -97,13 +101,19 @@ func (c Common) Overrides() (map[string]string, error) {
 	if err := json.Unmarshal([]byte(c.CEOverrides), &o); err != nil {
 		return nil, fmt.Errorf("want {\"extensions\":{...}}: %w", err)
 	}
-	for name := range o.Extensions {
-		if !ce.IsExtensionNameValid(name) {
-			return nil, fmt.Errorf("extension name %q: want letters and "+
-				"digits", name)
+	var out map[string]string
+	for name, value := range o.Extensions {
+		var ec ce.EventContextV1
+		if err := ec.SetExtension(name, value); err != nil {
+			return nil, fmt.Errorf("extension %q: want letters and digits, "+
+				"not a spec attribute", name)
 		}
+		if out == nil {
+			out = make(map[string]string, len(o.Extensions))
+		}
+		out[strings.ToLower(name)] = value
 	}
-	return o.Extensions, nil
+	return out, nil
 }
 
 // Validator is a configuration that checks itself after loading.

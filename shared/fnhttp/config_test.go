@@ -29,7 +29,7 @@ func TestLoadValues(t *testing.T) {
 		"COMMIT_SHA": "abc", "BUILD_DATE": "2024-01-15",
 		"PUSHGATEWAY_URL": "http://pushgateway:9091", "PUSH_INTERVAL": "30s",
 		"SYMBOLS": "BTCUSDT,ETHUSDT", "K_SERVICE": "strategy",
-		"K_CE_OVERRIDES": `{"extensions":{"team":"ta"}}`,
+		"K_CE_OVERRIDES": `{"extensions":{"Team":"ta"}}`,
 	}
 	for k, v := range env {
 		t.Setenv(k, v)
@@ -67,6 +67,8 @@ func TestLoadErrors(t *testing.T) {
 		{"SYMBOLS", "btcusdt", "SYMBOLS"},
 		{"K_CE_OVERRIDES", "{", "K_CE_OVERRIDES"},
 		{"K_CE_OVERRIDES", `{"extensions":{"a-b":"x"}}`, "K_CE_OVERRIDES"},
+		{"K_CE_OVERRIDES", `{"extensions":{"id":"x"}}`, "K_CE_OVERRIDES"},
+		{"K_CE_OVERRIDES", `{"extensions":{"Type":"x"}}`, "K_CE_OVERRIDES"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.key+"="+tt.value, func(t *testing.T) {

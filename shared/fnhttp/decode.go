@@ -16,6 +16,7 @@ import (
 	cehttp "github.com/cloudevents/sdk-go/v2/protocol/http"
 
 	"github.com/tabot-functions/tabot/shared/event"
+	"github.com/tabot-functions/tabot/shared/event/cejson"
 	"github.com/tabot-functions/tabot/shared/metrics"
 )
 
@@ -30,10 +31,12 @@ const BareWindowSource = "/tabot/http"
 //   - a JSON object holding specversion, with Content-Type
 //     application/json or none at all (the OpenFaaS NATS connector drops
 //     headers);
-//   - a bare candle window ({"symbol","interval","candles"}), wrapped as
-//     an io.tabot.candles.v1 event.
+//   - a bare candle window ({"symbol","interval","candles"}), validated
+//     and wrapped as the io.tabot.candles.v1 event event.NewWindowEvent
+//     builds, with source BareWindowSource.
 //
-// Any other body is an error wrapping ErrBadRequest or ErrUnsupported.
+// Any other body is an error wrapping ErrBadRequest (and, where they
+// decided, cejson.ErrMalformed or event.ErrInvalid) or ErrUnsupported.
 func Decode(h http.Header, body []byte) (*ce.Event, error) {
 	ct := h.Get("Content-Type")
 	mt := ""
@@ -68,12 +71,14 @@ func decodeBinary(h http.Header, body []byte) (*ce.Event, error) {
 	return valid(e)
 }
 
+// decodeStructured reads a structured-mode event with cejson, which
+// keeps the data of any JSON content type as a JSON value.
 func decodeStructured(body []byte) (*ce.Event, error) {
-	fields, err := object(body)
+	e, err := cejson.Parse(body)
 	if err != nil {
-		return nil, err
+		return nil, badBody("structured event: %w", err)
 	}
-	return structured(body, fields)
+	return &e, nil
 }
 
 // decodeJSON decodes a body that is JSON but not said to be a CloudEvent.
@@ -83,7 +88,7 @@ func decodeJSON(body []byte) (*ce.Event, error) {
 		return nil, err
 	}
 	if _, ok := fields["specversion"]; ok {
-		return structured(body, fields)
+		return decodeStructured(body)
 	}
 	if _, ok := fields["candles"]; ok {
 		return wrapWindow(body)
@@ -107,64 +112,20 @@ func object(body []byte) (map[string]json.RawMessage, error) {
 	return fields, nil
 }
 
-// structured decodes a structured-mode event. The sdk treats only a few
-// media types as JSON and wants the data of any other as a string; per
-// the JSON event format (§3.1.1) every */json and */*+json type holds
-// a JSON value, so such an event is read as application/json and its
-// datacontenttype restored after.
-// TODO: use shared/event/cejson.Parse once it is on main, so structured
-// events are read in one place for HTTP and NATS.
-func structured(body []byte, fields map[string]json.RawMessage) (
-	*ce.Event, error) {
-	var dct string
-	if raw, ok := fields["datacontenttype"]; ok {
-		_ = json.Unmarshal(raw, &dct) // a non-string fails below
-	}
-	mt, _, _ := mime.ParseMediaType(dct)
-	data, hasData := fields["data"]
-	if isJSON(mt) && !sdkJSON(mt) && hasData &&
-		!bytes.HasPrefix(bytes.TrimSpace(data), []byte(`"`)) {
-		fields["datacontenttype"] = json.RawMessage(`"application/json"`)
-		var err error
-		if body, err = json.Marshal(fields); err != nil {
-			return nil, badBody("structured event: %v", err)
-		}
-	}
-	var e ce.Event
-	if err := json.Unmarshal(body, &e); err != nil {
-		return nil, badBody("structured event: %v", err)
-	}
-	if dct != "" && e.DataContentType() != dct {
-		if err := e.Context.SetDataContentType(dct); err != nil {
-			return nil, badBody("structured event: %v", err)
-		}
-	}
-	return valid(&e)
-}
-
-// wrapWindow wraps a bare candle-window body as a TypeCandles event.
-// TODO: replace with shared/event's window constructor once merged, so
-// ids, source and extensions are built in one place.
+// wrapWindow wraps a bare candle-window body as the TypeCandles event
+// event.NewWindowEvent builds, with BareWindowSource as its source: the
+// window did not come from the candle-source.
 func wrapWindow(body []byte) (*ce.Event, error) {
-	var w event.Window
-	if err := json.Unmarshal(body, &w); err != nil {
-		return nil, badBody("candle window: %v", err)
+	w, err := event.DecodeWindowJSON(body)
+	if err != nil {
+		return nil, badBody("candle window: %w", err)
 	}
-	if w.Symbol == "" || w.Interval == "" || len(w.Candles) == 0 {
-		return nil, badBody("candle window needs symbol, interval " +
-			"and at least one candle")
+	e, err := event.NewWindowEvent(w, "")
+	if err != nil {
+		return nil, badBody("candle window: %w", err)
 	}
-	last := w.Candles[len(w.Candles)-1]
-	e := ce.New()
-	e.SetID(event.WindowID(w.Symbol, w.Interval, last.OpenTime))
-	e.SetType(event.TypeCandles)
 	e.SetSource(BareWindowSource)
-	e.SetSubject(w.Symbol + "/" + w.Interval)
-	e.SetExtension(event.ExtSymbol, w.Symbol)
-	e.SetExtension(event.ExtInterval, w.Interval)
-	e.SetDataContentType(ce.ApplicationJSON)
-	e.DataEncoded = body
-	return valid(&e)
+	return &e, nil
 }
 
 // valid checks e's attributes; only CloudEvents 1.0 is taken.
@@ -179,8 +140,11 @@ func valid(e *ce.Event) (*ce.Event, error) {
 	return e, nil
 }
 
-// IsJSON reports whether the media type mt (parameters stripped) holds
-// JSON: empty (CloudEvents says to assume JSON), */json or */*+json.
+// IsJSON reports whether contentType holds JSON: empty (CloudEvents
+// says to assume JSON), */json or */*+json, parameters aside; a content
+// type that does not parse is not JSON.
+//
+// Deprecated: use cejson.IsJSON, which the HTTP and NATS paths share.
 func IsJSON(contentType string) bool {
 	if contentType == "" {
 		return true
@@ -194,19 +158,11 @@ func isJSON(mt string) bool {
 		strings.HasSuffix(mt, "+json")
 }
 
-// sdkJSON reports whether the sdk reads data of type mt as a JSON value.
-func sdkJSON(mt string) bool {
-	switch mt {
-	case "", ce.ApplicationJSON, ce.TextJSON, ce.ApplicationCloudEventsJSON,
-		ce.ApplicationCloudEventsBatchJSON:
-		return true
-	}
-	return false
-}
-
+// badBody returns a decode error wrapping ErrBadRequest; format may
+// wrap the cause with %w.
 func badBody(format string, args ...any) error {
-	return WithType(metrics.ErrDecode, fmt.Errorf("%w: %s", ErrBadRequest,
-		fmt.Sprintf(format, args...)))
+	return WithType(metrics.ErrDecode, fmt.Errorf("%w: %w", ErrBadRequest,
+		fmt.Errorf(format, args...)))
 }
 
 func unsupported(format string, args ...any) error {

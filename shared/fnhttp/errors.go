@@ -6,6 +6,8 @@ import (
 	"net/http"
 
 	"github.com/tabot-functions/tabot/shared/candle"
+	"github.com/tabot-functions/tabot/shared/event"
+	"github.com/tabot-functions/tabot/shared/event/cejson"
 	"github.com/tabot-functions/tabot/shared/metrics"
 )
 
@@ -13,10 +15,13 @@ import (
 // HTTP status; any other error is a 500, which the caller retries.
 var (
 	// ErrBadRequest marks input that can never succeed: 400, not
-	// retried. An error wrapping candle.ErrInvalid is one too.
+	// retried. So do the domain's sentinels: an error wrapping
+	// candle.ErrInvalid, event.ErrInvalid or cejson.ErrMalformed.
 	ErrBadRequest = errors.New("bad request")
 	// ErrUnsupported marks a content mode, content type or event type
-	// the function does not take: 400.
+	// the function does not take: 400. So does an error wrapping
+	// cejson.ErrUnsupported (event.ErrUnsupported), data that is not
+	// JSON.
 	ErrUnsupported = errors.New("unsupported")
 	// ErrNotReady marks an event that cannot be decided on yet, such as
 	// a window too short: 202, nothing to retry.
@@ -47,7 +52,9 @@ func WithType(t metrics.ErrorType, err error) error {
 	return &typedError{typ: t, err: err}
 }
 
-// classify returns the HTTP status and the error type of err.
+// classify returns the HTTP status and the error type of err. The
+// unsupported sentinels are checked first: an event.ErrUnsupported error
+// also wraps event.ErrInvalid.
 func classify(err error) (int, metrics.ErrorType) {
 	status, typ := statusOf(err)
 	var te *typedError
@@ -59,10 +66,14 @@ func classify(err error) (int, metrics.ErrorType) {
 
 func statusOf(err error) (int, metrics.ErrorType) {
 	switch {
-	case errors.Is(err, ErrUnsupported):
+	case errors.Is(err, ErrUnsupported),
+		errors.Is(err, cejson.ErrUnsupported):
 		return http.StatusBadRequest, metrics.ErrUnsupported
-	case errors.Is(err, ErrBadRequest), errors.Is(err, candle.ErrInvalid):
+	case errors.Is(err, ErrBadRequest), errors.Is(err, candle.ErrInvalid),
+		errors.Is(err, event.ErrInvalid):
 		return http.StatusBadRequest, metrics.ErrInvalidInput
+	case errors.Is(err, cejson.ErrMalformed):
+		return http.StatusBadRequest, metrics.ErrDecode
 	case errors.Is(err, ErrNotReady):
 		return http.StatusAccepted, metrics.ErrNotReady
 	case errors.Is(err, ErrOverloaded):

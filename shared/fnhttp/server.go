@@ -10,6 +10,10 @@
 // body {"error":"<one line>"} (Content-Type application/json); 413 for
 // a body over the limit. Every failed request is counted once in
 // ta_bot_errors_total.
+//
+// With PUSHGATEWAY_URL set, Serve also pushes the registry to a
+// Prometheus Pushgateway on PUSH_INTERVAL and once more at the end of
+// the shutdown, so a function that scales to zero loses nothing.
 package fnhttp
 
 import (
@@ -45,8 +49,7 @@ type Handler func(ctx context.Context, e ce.Event) (*ce.Event, error)
 // Check reports whether a dependency is usable; the error says why not.
 type Check func(ctx context.Context) error
 
-// Hook is the service's own clean-up at shutdown, such as draining NATS
-// or a final metrics push.
+// Hook is the service's own clean-up at shutdown, such as draining NATS.
 type Hook func(ctx context.Context) error
 
 // Defaults of Options.
@@ -62,6 +65,12 @@ const (
 type Options struct {
 	// Logger receives the server's lines; nil discards them.
 	Logger *zap.Logger
+	// Job is the function's name, the job label of the group the
+	// registry is pushed to when PUSHGATEWAY_URL is set. Empty takes
+	// K_SERVICE (the Knative service), else the Logger's name, else
+	// DefaultJob. The instance label is the host name, the pod's name on
+	// Kubernetes (see shared/push).
+	Job string
 	// Registry is served on /metrics; nil creates one with
 	// metrics.NewRegistry.
 	Registry *prometheus.Registry
@@ -72,7 +81,9 @@ type Options struct {
 	// MaxInFlight limits concurrent events; more get 429. 0: no limit.
 	MaxInFlight int
 	// ShutdownTimeout bounds the shutdown: in-flight requests and every
-	// Hook share it (25s, inside Kubernetes' 30s grace period).
+	// Hook share it (25s, inside Kubernetes' 30s grace period). The
+	// final metrics push follows with push.DefaultTimeout (5s) of its
+	// own.
 	ShutdownTimeout time.Duration
 	// DrainDelay keeps serving after readiness turned 503, so that load
 	// balancers stop sending before the listener closes. 0: none.
@@ -95,6 +106,7 @@ type Server struct {
 	cfg   Common
 	h     Handler
 	opts  Options
+	job   string
 	log   *zap.Logger
 	reg   *prometheus.Registry
 	m     *metrics.Metrics
@@ -132,8 +144,9 @@ func New(cfg Common, h Handler, opts Options) *Server {
 	if opts.CheckTimeout <= 0 {
 		opts.CheckTimeout = DefaultCheckTimeout
 	}
-	s := &Server{cfg: cfg, h: h, opts: opts, log: opts.Logger,
-		reg: opts.Registry, m: opts.Metrics, start: time.Now()}
+	s := &Server{cfg: cfg, h: h, opts: opts, job: jobName(opts, cfg),
+		log: opts.Logger, reg: opts.Registry, m: opts.Metrics,
+		start: time.Now()}
 	if opts.MaxInFlight > 0 {
 		s.slots = make(chan struct{}, opts.MaxInFlight)
 	}
@@ -143,8 +156,8 @@ func New(cfg Common, h Handler, opts Options) *Server {
 // Metrics returns the function's metrics.
 func (s *Server) Metrics() *metrics.Metrics { return s.m }
 
-// Registry returns the registry /metrics serves, for a Pushgateway
-// pusher.
+// Registry returns the registry /metrics serves and the Pushgateway
+// receives; a service registers its own metrics there.
 func (s *Server) Registry() *prometheus.Registry { return s.reg }
 
 // AddReadiness registers a check /ready runs; while it fails the function
@@ -165,7 +178,7 @@ func (s *Server) AddLiveness(name string, c Check) {
 }
 
 // OnShutdown registers a hook run, in registration order, after the HTTP
-// server stopped: register a final metrics push last.
+// server stopped. The final metrics push comes after every hook.
 func (s *Server) OnShutdown(h Hook) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -188,7 +201,8 @@ func (s *Server) Handler() http.Handler {
 	return s.recover(mux)
 }
 
-// Run serves on PORT until ctx is cancelled, then shuts down.
+// Run serves on PORT until ctx is cancelled, then shuts down (see
+// Serve).
 func (s *Server) Run(ctx context.Context) error {
 	ln, err := net.Listen("tcp", fmt.Sprintf(":%d", s.cfg.Port))
 	if err != nil {
@@ -199,8 +213,19 @@ func (s *Server) Run(ctx context.Context) error {
 
 // Serve serves on ln until ctx is cancelled or the server fails, then
 // shuts down: readiness fails first, DrainDelay passes, in-flight
-// requests finish, the hooks run, all within ShutdownTimeout.
+// requests finish, the hooks run, all within ShutdownTimeout; last, the
+// registry is pushed once more.
+//
+// With PUSHGATEWAY_URL set, the registry is pushed every PUSH_INTERVAL
+// to the group of job and instance (see Options.Job). A failed push is
+// logged and counted in ta_bot_errors_total{type="push"}; it never
+// fails Serve, so monitoring never changes the exit status.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	pusher, err := s.newPusher()
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	srv := &http.Server{
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -218,9 +243,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		defer wg.Done()
 		s.watchChecks(watchCtx)
 	}()
-	s.log.Info("serving", zap.String("addr", ln.Addr().String()))
+	stopPush := s.startPush(pusher)
+	s.log.Info("serving", zap.String("addr", ln.Addr().String()),
+		zap.Bool("push", pusher != nil))
 
-	var err error
 	select {
 	case <-ctx.Done():
 	case err = <-errc:
@@ -228,12 +254,12 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	stopWatch()
 	wg.Wait()
-	return errors.Join(err, s.shutdown(srv))
+	return errors.Join(err, s.shutdown(srv, stopPush))
 }
 
-// shutdown fails readiness, waits DrainDelay, stops srv and runs the
-// hooks.
-func (s *Server) shutdown(srv *http.Server) error {
+// shutdown fails readiness, waits DrainDelay, stops srv, runs the hooks
+// and last calls stopPush, which pushes the registry a last time.
+func (s *Server) shutdown(srv *http.Server, stopPush func()) error {
 	s.draining.Store(true)
 	s.m.Component(checkShutdown, false)
 	s.log.Info("shutting down")
@@ -256,6 +282,7 @@ func (s *Server) shutdown(srv *http.Server) error {
 			errs = append(errs, fmt.Errorf("shutdown hook: %w", err))
 		}
 	}
+	stopPush()
 	err := errors.Join(errs...)
 	if err != nil {
 		s.log.Error("shutdown", zap.Error(err))

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	ce "github.com/cloudevents/sdk-go/v2/event"
 	cehttp "github.com/cloudevents/sdk-go/v2/protocol/http"
@@ -179,6 +180,8 @@ func TestBareWindowIsWrapped(t *testing.T) {
 		{"subject", e.Subject(), "BTCUSDT/1m"},
 		{"symbol", fmt.Sprint(e.Extensions()[event.ExtSymbol]), "BTCUSDT"},
 		{"interval", fmt.Sprint(e.Extensions()[event.ExtInterval]), "1m"},
+		{"time", e.Time().Format(time.RFC3339), "2024-01-01T00:03:00Z"},
+		{"datacontenttype", e.DataContentType(), ce.ApplicationJSON},
 	}
 	for _, c := range checks {
 		if c.got != c.want {
@@ -221,7 +224,7 @@ func TestBadForms(t *testing.T) {
 		{"structured without id", map[string]string{
 			"Content-Type": "application/cloudevents+json"},
 			`{"specversion":"1.0","source":"/x","type":"t"}`, 400,
-			metrics.ErrDecode, "invalid event"},
+			metrics.ErrDecode, "malformed cloudevent: id"},
 		{"structured bad json", map[string]string{
 			"Content-Type": "application/cloudevents+json"},
 			`{"specversion":"1.0",`, 400, metrics.ErrDecode,
@@ -243,7 +246,19 @@ func TestBadForms(t *testing.T) {
 			metrics.ErrDecode, "invalid event"},
 		{"window without candles", nil,
 			`{"symbol":"BTCUSDT","interval":"1m","candles":[]}`, 400,
-			metrics.ErrDecode, "at least one candle"},
+			metrics.ErrDecode, "candles is empty"},
+		{"window with open time in seconds", nil,
+			`{"symbol":"BTCUSDT","interval":"1m","candles":[{"open_time":` +
+				`1704067200,"open":1,"high":2,"low":0.5,"close":1.5,` +
+				`"volume":1}]}`, 400, metrics.ErrDecode, "looks like seconds"},
+		{"window with high below low", nil,
+			`{"symbol":"BTCUSDT","interval":"1m","candles":[{"open_time":` +
+				`1704067200000,"open":1,"high":0.4,"low":0.5,"close":1.5,` +
+				`"volume":1}]}`, 400, metrics.ErrDecode, "candles[0]"},
+		{"window off the interval grid", nil,
+			`{"symbol":"BTCUSDT","interval":"15m","candles":[{"open_time":` +
+				`1704067260000,"open":1,"high":2,"low":0.5,"close":1.5,` +
+				`"volume":1}]}`, 400, metrics.ErrDecode, "candles[0]"},
 		{"window with string candles", nil,
 			`{"symbol":"BTCUSDT","interval":"1m","candles":"x"}`, 400,
 			metrics.ErrDecode, "candle window"},

@@ -334,8 +334,12 @@ func TestLegacySubject(t *testing.T) {
 	cfg.LegacyPrefix = "cio.intent.trading.>"
 	p := start(t, cfg)
 
-	sub, err := srv.Connect().NATS().SubscribeSync("cio.intent.trading.>")
+	nc := srv.Connect().NATS()
+	sub, err := nc.SubscribeSync("cio.intent.trading.>")
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := nc.Flush(); err != nil { // the server knows the subscription
 		t.Fatal(err)
 	}
 	buy := signalEvent(t, signal("momentum_pulse", "buy"))

@@ -114,8 +114,8 @@ func (s *Service) Serve(ctx context.Context, ln net.Listener) error {
 	return s.srv.Serve(ctx, ln)
 }
 
-// Server returns the runtime, to add checks or shutdown hooks such as a
-// final metrics push.
+// Server returns the runtime, to add checks or shutdown hooks; it
+// pushes the metrics itself when PUSHGATEWAY_URL is set.
 func (s *Service) Server() *fnhttp.Server { return s.srv }
 
 // Registry returns the function's metrics registry.
@@ -131,17 +131,20 @@ type signal struct {
 	event    *ce.Event
 }
 
-// Handle evaluates the window e carries; it is the fnhttp.Handler.
+// Handle evaluates the window e carries; it is the fnhttp.Handler. Any
+// event type but a signal is read as a window, so that `kn event send`
+// with its generic type works; a signal is refused, so that one routed
+// back by mistake never loops.
 func (s *Service) Handle(ctx context.Context, e ce.Event) (*ce.Event,
 	error) {
-	if e.Type() != event.TypeCandles {
+	if e.Type() == event.TypeSignal {
 		return nil, fmt.Errorf("%w: event type %q, want %q",
 			fnhttp.ErrUnsupported, e.Type(), event.TypeCandles)
 	}
 	began := time.Now()
-	w, err := decodeWindow(e)
+	w, err := event.DecodeWindow(e)
 	if err != nil {
-		return nil, fmt.Errorf("decode window: %w", err)
+		return nil, err
 	}
 	if !s.cfg.AllowSymbol(w.Symbol) {
 		s.log.Debug("symbol not in SYMBOLS", logs.Symbol(w.Symbol),
@@ -220,7 +223,12 @@ func (s *Service) evaluate(w event.Window) ([]signal, error) {
 		}
 		e, err := newSignalEvent(id, w, d, s.overrides)
 		if err != nil {
-			return nil, err
+			s.m.Error(metrics.ErrInvalidDecision)
+			s.log.Warn("signal refused", logs.Strategy(id),
+				logs.Symbol(w.Symbol),
+				logs.ErrorType(string(metrics.ErrInvalidDecision)),
+				zap.Error(err))
+			continue
 		}
 		out = append(out, signal{strategy: id, decision: d, event: e})
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"net/http"
 	"strings"
 	"testing"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/tabot-functions/tabot/shared/candle"
 	"github.com/tabot-functions/tabot/shared/event"
+	"github.com/tabot-functions/tabot/shared/event/cejson"
 	"github.com/tabot-functions/tabot/shared/fnhttp"
 	"github.com/tabot-functions/tabot/shared/metrics"
 	"github.com/tabot-functions/tabot/shared/strategy"
@@ -109,6 +111,13 @@ func TestAcceptedForms(t *testing.T) {
 			"Ce-Id":          "b7c2a3f0-1d4e-4a57-8f0b-3e2d1c0b9a87",
 			"Ce-Source":      "kn-event/v1.14.0",
 			"Ce-Type":        event.TypeCandles,
+			"Content-Type":   "application/json",
+		}},
+		{"kn event send generic type", map[string]string{
+			"Ce-Specversion": "1.0",
+			"Ce-Id":          "0c5d3e1a-7b2f-4c9d-a6e8-1f4b3d2c5a90",
+			"Ce-Source":      "kn-event/v1.14.0",
+			"Ce-Type":        "dev.knative.cli.plugin.event.generic",
 			"Content-Type":   "application/json",
 		}},
 		{"binary +json", map[string]string{
@@ -386,8 +395,8 @@ func TestHoldHasNoRiskLevels(t *testing.T) {
 	}
 }
 
-// TestBrokenStrategiesSpareTheOthers checks a panicking strategy and an
-// invalid decision are counted and skipped, and the good signal beside
+// TestBrokenStrategiesSpareTheOthers checks a panicking strategy and
+// invalid decisions are counted and skipped, and the good signal beside
 // them still goes out.
 func TestBrokenStrategiesSpareTheOthers(t *testing.T) {
 	panicky := &fake{id: "panicky", history: 3,
@@ -400,8 +409,17 @@ func TestBrokenStrategiesSpareTheOthers(t *testing.T) {
 			return &strategy.Decision{Action: strategy.Buy, Confidence: 0.8,
 				Price: p, StopLoss: p * 1.1, TakeProfit: p * 1.2}, nil
 		}}
+	// Evaluate checks top-level metadata only; the signal rules refuse a
+	// NaN anywhere, which would make the event's JSON invalid (BC-13).
+	nestedNaN := &fake{id: "nested_nan", history: 3,
+		decide: func(in *strategy.Input) (*strategy.Decision, error) {
+			d, err := buy(0.8)(in)
+			d.Metadata = map[string]any{"levels": []float64{1, math.NaN()}}
+			return d, err
+		}}
 	good := &fake{id: "good", history: 3, decide: buy(0.7)}
-	f := serve(t, config("all"), registry(t, panicky, invalid, good))
+	f := serve(t, config("all"), registry(t, panicky, invalid, nestedNaN,
+		good))
 	m := f.svc.Metrics()
 
 	resp := f.post(t, nil, candleEvent(t, window("BTCUSDT", 5)))
@@ -411,10 +429,12 @@ func TestBrokenStrategiesSpareTheOthers(t *testing.T) {
 		t.Errorf("status %d strategy %q, want 200 good", resp.StatusCode,
 			resp.Header.Get("Ce-Strategy"))
 	}
-	for _, typ := range []metrics.ErrorType{metrics.ErrStrategy,
-		metrics.ErrInvalidDecision} {
-		if got := errorsOf(m, typ); got != 1 {
-			t.Errorf("errors_total{type=%q} = %v, want 1", typ, got)
+	for typ, want := range map[metrics.ErrorType]float64{
+		metrics.ErrStrategy: 1, metrics.ErrInvalidDecision: 2,
+		metrics.ErrHandler: 0,
+	} {
+		if got := errorsOf(m, typ); got != want {
+			t.Errorf("errors_total{type=%q} = %v, want %v", typ, got, want)
 		}
 	}
 }
@@ -460,7 +480,7 @@ func TestBadInput(t *testing.T) {
 		{"signal event", structured(event.TypeSignal, "application/json",
 			good), metrics.ErrUnsupported, "event type"},
 		{"text data", structured(event.TypeCandles, "text/plain",
-			"0.00001245"), metrics.ErrUnsupported, "datacontenttype"},
+			"0.00001245"), metrics.ErrUnsupported, "data content type"},
 		{"data not a window", structured(event.TypeCandles,
 			"application/json", []int{1}), metrics.ErrInvalidInput,
 			"decode window"},
@@ -469,7 +489,7 @@ func TestBadInput(t *testing.T) {
 		{"open times out of order", candleEvent(t, swapped),
 			metrics.ErrInvalidInput, "open time"},
 		{"high below low", candleEvent(t, broken),
-			metrics.ErrInvalidInput, "candle 2"},
+			metrics.ErrInvalidInput, "candles[2]"},
 		{"unknown interval", candleEvent(t, badInterval),
 			metrics.ErrInvalidInput, "interval"},
 	}
@@ -547,5 +567,7 @@ func isClientError(err error) bool {
 	return errors.Is(err, fnhttp.ErrBadRequest) ||
 		errors.Is(err, fnhttp.ErrUnsupported) ||
 		errors.Is(err, candle.ErrInvalid) ||
+		errors.Is(err, event.ErrInvalid) ||
+		errors.Is(err, cejson.ErrMalformed) ||
 		errors.Is(err, fnhttp.ErrNotReady)
 }
