@@ -1,15 +1,27 @@
 GO ?= go
 
-.PHONY: run test bench build vet fmt
+.PHONY: run test bench build vet fmt tools manifests
+
+# promtool, pushgateway and amtool, found here by the monitoring tests
+TOOLS := $(CURDIR)/.tools/bin
+export PATH := $(TOOLS):$(PATH)
 
 ## run: the whole pipeline on an embedded NATS server over bundled candles
 run:
 	$(GO) run ./cmd/tabot run
 
-## test: every test, the race detector on
-test:
+## test: every test, the race detector on; then the modules of their
+## own: the monitoring checks and the deployment files' validation
+## (tools/validate keeps Knative and BuildKit out of the functions)
+test: tools
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
+	cd monitoring/check && $(GO) vet ./... && $(GO) test -count=1 ./...
+	cd tools/validate && $(GO) vet ./... && $(GO) test -count=1 ./...
+
+## tools: promtool, pushgateway and amtool (Debian 12 packages) into .tools/bin
+tools:
+	monitoring/install-tools.sh $(TOOLS)
 
 ## bench: the benchmarks, with allocations
 bench:
@@ -21,3 +33,7 @@ build:
 
 fmt:
 	gofmt -w .
+
+## manifests: regenerate stack.yml, stack-pro.yml and knative/ from the registry
+manifests:
+	$(GO) run ./cmd/tabot manifests

@@ -176,13 +176,15 @@ func TestIndicatorsErrors(t *testing.T) {
 			[]string{"--data", write("h.csv", "time,o,h,l,c,v\n")},
 			1, "header"},
 		{"high below low", []string{"--data", write("hl.csv",
-			head+"0,10,11,9,10,1\n3600000,10,9,11,10,1\n")},
+			head+"1704067200000,10,11,9,10,1\n"+
+				"1704070800000,10,9,11,10,1\n")},
 			1, "line 3: invalid candle"},
 		{"not a number", []string{"--data", write("nan.csv",
-			head+"0,10,11,9,ten,1\n")}, 1, "line 2: close"},
+			head+"1704067200000,10,11,9,ten,1\n")}, 1, "line 2: close"},
 		{"time going back", []string{"--data", write("t.csv",
-			head+"3600000,10,11,9,10,1\n0,10,11,9,10,1\n")},
-			1, "line 3: open_time 0 not after 3600000"},
+			head+"1704070800000,10,11,9,10,1\n"+
+				"1704067200000,10,11,9,10,1\n")},
+			1, "line 3: open_time 1704067200000 not after 1704070800000"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -23,7 +23,12 @@ type command struct {
 // commands lists the subcommands; each lives in a file of its own name.
 func commands() map[string]command {
 	return map[string]command{
+		"backtest":   backtestCommand(),
 		"indicators": indicatorsCommand(),
+		"manifests":  manifestsCommand(),
+		"send":       sendCommand(),
+		"push-prune": pushPruneCommand(),
+		"run":        runCommand(),
 	}
 }
 

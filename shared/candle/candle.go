@@ -1,9 +1,12 @@
-// Package candle holds the market data types every part of TA Bot
-// Functions shares: one OHLCV candle, the window of candles a strategy
-// reads, and the column view indicators compute over. It does no I/O.
+// Package candle holds the market data every part of TA Bot Functions
+// shares: one OHLCV candle and its validation, intervals and open-time
+// rules, the payloads candles arrive in on NATS (candle objects, Binance
+// klines, CloudEvents), the window book candle-source keeps, and the
+// column view indicators compute over. It does no I/O.
 package candle
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -28,17 +31,26 @@ type Candle struct {
 	Trades      int64   `json:"trades,omitempty"`
 }
 
-// Validate reports whether c is a sane closed candle: finite positive
-// prices, a low below everything and a high above everything, and a
-// volume that is finite and not negative.
+// Validate reports whether c is a sane closed candle: a plausible open
+// time (ValidateOpenTime), finite positive prices, a low below everything
+// and a high above everything, a finite volume that is not negative, and
+// optional fields that are absent or sane. The error wraps ErrInvalid and
+// names the field.
 func (c Candle) Validate() error {
-	for _, v := range [...]float64{c.Open, c.High, c.Low, c.Close} {
-		if math.IsNaN(v) || math.IsInf(v, 0) || v <= 0 {
-			return fmt.Errorf("%w: price %v is not a positive number",
-				ErrInvalid, v)
+	if err := ValidateOpenTime(c.OpenTime); err != nil {
+		return err
+	}
+	prices := [...]struct {
+		name string
+		v    float64
+	}{{"open", c.Open}, {"high", c.High}, {"low", c.Low}, {"close", c.Close}}
+	for _, p := range prices {
+		if !finite(p.v) || p.v <= 0 {
+			return fmt.Errorf("%w: %s %v is not a positive number",
+				ErrInvalid, p.name, p.v)
 		}
 	}
-	if math.IsNaN(c.Volume) || math.IsInf(c.Volume, 0) || c.Volume < 0 {
+	if !finite(c.Volume) || c.Volume < 0 {
 		return fmt.Errorf("%w: volume %v is not a number >= 0",
 			ErrInvalid, c.Volume)
 	}
@@ -46,6 +58,78 @@ func (c Candle) Validate() error {
 		return fmt.Errorf("%w: low %v and high %v do not contain open %v "+
 			"and close %v", ErrInvalid, c.Low, c.High, c.Open, c.Close)
 	}
+	if c.CloseTime != 0 && c.CloseTime <= c.OpenTime {
+		return fmt.Errorf("%w: close_time %d is not after open_time %d",
+			ErrInvalid, c.CloseTime, c.OpenTime)
+	}
+	if !finite(c.QuoteVolume) || c.QuoteVolume < 0 {
+		return fmt.Errorf("%w: quote_volume %v is not a number >= 0",
+			ErrInvalid, c.QuoteVolume)
+	}
+	if c.Trades < 0 {
+		return fmt.Errorf("%w: trades %d is negative", ErrInvalid, c.Trades)
+	}
+	return nil
+}
+
+// Same reports whether c and o are the same bar: equal open time, open,
+// high, low, close and volume. The optional fields are not compared, so
+// one bar sent by two producers (a kline and a candle object) is the same.
+func (c Candle) Same(o Candle) bool {
+	return c.OpenTime == o.OpenTime && c.Open == o.Open && c.High == o.High &&
+		c.Low == o.Low && c.Close == o.Close && c.Volume == o.Volume
+}
+
+// candleJSON is the wire form of a candle. Every number is read from a
+// JSON number or from a string holding one, so producers that quote
+// prices (as Binance does) and producers that do not are both read.
+type candleJSON struct {
+	OpenTime    json.RawMessage `json:"open_time"`
+	Open        json.RawMessage `json:"open"`
+	High        json.RawMessage `json:"high"`
+	Low         json.RawMessage `json:"low"`
+	Close       json.RawMessage `json:"close"`
+	Volume      json.RawMessage `json:"volume"`
+	CloseTime   json.RawMessage `json:"close_time"`
+	QuoteVolume json.RawMessage `json:"quote_volume"`
+	Trades      json.RawMessage `json:"trades"`
+}
+
+// UnmarshalJSON reads a candle object whose numbers may be JSON numbers
+// or strings holding one. The required fields are open_time, open, high,
+// low, close and volume; an error names the field at fault. It does not
+// call Validate.
+func (c *Candle) UnmarshalJSON(b []byte) error {
+	if fast, ok := fastCandle(b); ok {
+		*c = fast
+		return nil
+	}
+	return c.unmarshalSlow(b)
+}
+
+// unmarshalSlow reads any candle object encoding/json reads, and words
+// the error.
+func (c *Candle) unmarshalSlow(b []byte) error {
+	var w candleJSON
+	if err := json.Unmarshal(b, &w); err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalid, jsonReason(err))
+	}
+	var p numParser
+	out := Candle{
+		OpenTime:    p.int("open_time", w.OpenTime, true),
+		Open:        p.float("open", w.Open, true),
+		High:        p.float("high", w.High, true),
+		Low:         p.float("low", w.Low, true),
+		Close:       p.float("close", w.Close, true),
+		Volume:      p.float("volume", w.Volume, true),
+		CloseTime:   p.int("close_time", w.CloseTime, false),
+		QuoteVolume: p.float("quote_volume", w.QuoteVolume, false),
+		Trades:      p.int("trades", w.Trades, false),
+	}
+	if p.err != nil {
+		return p.err
+	}
+	*c = out
 	return nil
 }
 
@@ -81,3 +165,5 @@ func NewSeries(candles []Candle) Series {
 
 // Len returns the number of candles in s.
 func (s Series) Len() int { return len(s.Close) }
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -1,15 +1,26 @@
 // Package event defines the two CloudEvents TA Bot Functions exchange,
-// the candle window and the signal, with their deterministic ids. It does
+// the candle window and the signal: their data, deterministic ids,
+// validation, and building and decoding them as sdk-go events. It does
 // no I/O.
 package event
 
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"strconv"
 
 	"github.com/tabot-functions/tabot/shared/candle"
+	"github.com/tabot-functions/tabot/shared/event/cejson"
 )
+
+// ErrInvalid marks an event or data that can never be accepted: callers
+// answer 400 (the Broker does not retry) or acknowledge and count it.
+var ErrInvalid = errors.New("invalid event")
+
+// ErrUnsupported marks an event whose data is not JSON (BC-24 e). Errors
+// wrapping it also wrap ErrInvalid.
+var ErrUnsupported = cejson.ErrUnsupported
 
 // CloudEvent types.
 const (
@@ -39,7 +50,8 @@ type Window struct {
 }
 
 // Signal is the data of a TypeSignal event: the object the downstream
-// trade engine takes.
+// trade engine takes, with the fields and order of the old bot's signal
+// (UPSTREAM.md §3.5) so its consumers read it unchanged.
 type Signal struct {
 	StrategyID   string  `json:"strategy_id"`
 	Symbol       string  `json:"symbol"`
@@ -58,13 +70,22 @@ type Signal struct {
 	Timeframe   string         `json:"timeframe"`
 	OrderType   string         `json:"order_type"`
 	TimeInForce string         `json:"time_in_force"`
+	// PositionSizePct, StopLossPct and TakeProfitPct are always null:
+	// sizing is left downstream. They keep the old field set.
+	PositionSizePct *float64 `json:"position_size_pct"`
 	// StopLoss and TakeProfit are set for buy and sell, nil for hold.
-	StopLoss   *float64 `json:"stop_loss"`
-	TakeProfit *float64 `json:"take_profit"`
+	StopLoss      *float64 `json:"stop_loss"`
+	StopLossPct   *float64 `json:"stop_loss_pct"`
+	TakeProfit    *float64 `json:"take_profit"`
+	TakeProfitPct *float64 `json:"take_profit_pct"`
 	// Timestamp is the candle's close time, RFC 3339 UTC.
 	Timestamp string `json:"timestamp"`
+	// RecommendedLeverage is always null (no opinion).
+	RecommendedLeverage *int `json:"recommended_leverage"`
 	// IntentID is the deterministic signal id.
 	IntentID string `json:"intent_id"`
+	// LegacySignalID is always null, as upstream never set it.
+	LegacySignalID *string `json:"signal_id"`
 }
 
 // WindowID is the id of the candle event whose last candle opened at
