@@ -8,7 +8,7 @@ export PATH := $(TOOLS):$(PATH)
 
 ## run: the whole pipeline on an embedded NATS server over bundled candles
 run:
-	$(GO) run ./cmd/tabot run
+	@$(GO) run ./cmd/tabot run
 
 ## test: every test, the race detector on; then the modules of their
 ## own: the monitoring checks and the deployment files' validation

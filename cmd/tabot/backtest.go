@@ -126,6 +126,9 @@ func parseBacktestFlags(args []string, stderr io.Writer) (backtestFlags,
 	if f.data == "" {
 		return f, fmt.Errorf("%w: --data FILE is required", errUsage)
 	}
+	if _, err := os.Stat(f.data); err != nil {
+		return f, fmt.Errorf("--data: %w", err)
+	}
 	for _, id := range strings.Split(*ids, ",") {
 		if id = strings.TrimSpace(id); id != "" {
 			f.strategies = append(f.strategies, id)
@@ -202,6 +205,9 @@ func runBacktest(ctx context.Context, reg *strategy.Registry,
 	cs, err := readCandleFile(f.data)
 	if err != nil {
 		return err
+	}
+	if err := checkInterval(cs, f.interval); err != nil {
+		return fmt.Errorf("%w: --interval: %v", errUsage, err)
 	}
 
 	s := candle.NewSeries(cs)

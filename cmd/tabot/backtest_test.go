@@ -151,7 +151,9 @@ func TestBacktestErrors(t *testing.T) {
 		{"fee too high", []string{"--data", good, "--fee", "1.5"}, 2,
 			"fee 1.5: want 0 <= fee < 1"},
 		{"missing file", []string{"--data", good + ".nope"}, 1,
-			"read candles: open"},
+			"--data: stat "},
+		{"interval not the file's", []string{"--data", good,
+			"--interval", "4h"}, 2, "is not on a 4h boundary"},
 		{"bad rows", []string{"--data", bad}, 1,
 			"read btcusdt_1h_bad.csv: bad candle csv: line 3: open_time"},
 	}

@@ -41,7 +41,7 @@ func runIndicators(ctx context.Context, args []string,
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+		return usageError(err)
 	}
 	switch {
 	case *data == "":

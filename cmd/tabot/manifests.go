@@ -43,7 +43,7 @@ func runManifests(ctx context.Context, args []string,
 		"Knative images REPO/tabot-<function>:TAG instead of ko:// paths")
 	fs.StringVar(&opts.Tag, "tag", "latest", "image tag with -image-prefix")
 	if err := fs.Parse(args); err != nil {
-		return errUsage
+		return usageError(err)
 	}
 	if fs.NArg() > 0 {
 		fs.Usage()

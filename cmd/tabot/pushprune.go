@@ -33,7 +33,7 @@ func runPushPrune(ctx context.Context, args []string,
 		"comma-separated jobs to prune (default: every job)")
 	dryRun := fs.Bool("dry-run", false, "list the groups, delete none")
 	if err := fs.Parse(args); err != nil {
-		return errUsage
+		return usageError(err)
 	}
 	if *url == "" || *olderThan <= 0 || fs.NArg() > 0 {
 		fs.Usage()

@@ -5,6 +5,7 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -96,7 +97,7 @@ func parseRunFlags(args []string, stderr io.Writer) (runOptions, error) {
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
-		return o, fmt.Errorf("%w: %v", errUsage, err)
+		return o, usageError(err)
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
@@ -131,6 +132,9 @@ func runPipeline(ctx context.Context, args []string,
 	candles, err := loadRunCandles(o.data)
 	if err != nil {
 		return err
+	}
+	if err := checkInterval(candles, o.interval); err != nil {
+		return fmt.Errorf("%w: --interval: %v", errUsage, err)
 	}
 	ids := strings.Split(o.strategies, ",")
 	if _, err := strategy.Default().Select(ids); err != nil {
@@ -434,11 +438,15 @@ func (p *pipeline) publish(ctx context.Context, subject, symbol,
 }
 
 // waitBacklog waits until the candle-source has fewer than n candles
-// left to process.
+// left to process. A consumer-info request that times out, as one may on
+// a loaded machine, is asked again.
 func (p *pipeline) waitBacklog(ctx context.Context, n int) error {
 	for {
 		left, err := p.backlog(ctx)
-		if err != nil || left < uint64(n) {
+		if err == nil && left < uint64(n) {
+			return nil
+		}
+		if err != nil && !transient(err) {
 			return err
 		}
 		select {
@@ -446,9 +454,16 @@ func (p *pipeline) waitBacklog(ctx context.Context, n int) error {
 			return err
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-time.After(5 * time.Millisecond):
+		case <-time.After(10 * time.Millisecond):
 		}
 	}
+}
+
+// transient reports whether a JetStream request failed only for want of
+// an answer in time, as happens on a loaded machine: asking again helps.
+func transient(err error) bool {
+	return errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(err, nats.ErrTimeout)
 }
 
 // backlog is the number of candles the candle-source has not yet
@@ -491,18 +506,20 @@ func (p *pipeline) waitProcessed(ctx context.Context,
 
 func (p *pipeline) processed(ctx context.Context,
 	pr *signalPrinter) (bool, error) {
-	if left, err := p.backlog(ctx); err != nil || left > 0 {
+	if err := p.waitBacklog(ctx, 1); err != nil {
 		return false, err
 	}
 	st, err := p.js.Stream(ctx, "SIGNALS")
-	if err != nil {
-		return false, fmt.Errorf("signals stream: %w", err)
+	if err == nil {
+		var si *jetstream.StreamInfo
+		if si, err = st.Info(ctx); err == nil {
+			return pr.seen() >= si.State.LastSeq, nil
+		}
 	}
-	si, err := st.Info(ctx)
-	if err != nil {
-		return false, fmt.Errorf("signals stream: %w", err)
+	if transient(err) {
+		return false, nil
 	}
-	return pr.seen() >= si.State.LastSeq, nil
+	return false, fmt.Errorf("signals stream: %w", err)
 }
 
 // readSignals prints every message of the SIGNALS stream as it arrives.

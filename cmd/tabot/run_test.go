@@ -320,6 +320,9 @@ func TestRunFlags(t *testing.T) {
 		{"unknown strategy", []string{"--strategies", "nope"},
 			"unknown strategy"},
 		{"stray argument", []string{"now"}, "unexpected argument"},
+		{"interval not the file's", []string{"--data",
+			"../../testdata/ethusdt_15m_2021-03_2021-05.csv", "--symbol",
+			"ETHUSDT", "--interval", "1h"}, "not on a 1h boundary"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -333,5 +336,17 @@ func TestRunFlags(t *testing.T) {
 				t.Errorf("stderr %q does not say %q", stderr.String(), tt.want)
 			}
 		})
+	}
+}
+
+func TestHelpExitsZero(t *testing.T) {
+	for _, cmd := range []string{"run", "backtest", "indicators", "send",
+		"manifests", "push-prune"} {
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), []string{cmd, "-h"}, &stdout,
+			&stderr); code != 0 {
+			t.Errorf("tabot %s -h: exit %d, want 0; stderr %q", cmd, code,
+				stderr.String())
+		}
 	}
 }

@@ -70,7 +70,7 @@ func runSend(ctx context.Context, args []string,
 		"candle; default the file's last")
 	fs.DurationVar(&f.timeout, "timeout", 30*time.Second, "request timeout")
 	if err := fs.Parse(args); err != nil {
-		return errUsage
+		return usageError(err)
 	}
 	if err := f.check(fs.NArg()); err != nil {
 		fs.Usage()
