@@ -69,9 +69,6 @@ const (
 	DefaultShutdownTimeout = 25 * time.Second
 	DefaultCheckInterval   = 10 * time.Second
 	DefaultCheckTimeout    = 2 * time.Second
-	// DefaultFlushTimeout bounds the export of the spans still buffered
-	// at shutdown.
-	DefaultFlushTimeout = 5 * time.Second
 )
 
 // Options are the optional settings of a Server; zero values take the
@@ -95,10 +92,11 @@ type Options struct {
 	MaxBodyBytes int64
 	// MaxInFlight limits concurrent events; more get 429. 0: no limit.
 	MaxInFlight int
-	// ShutdownTimeout bounds the shutdown: in-flight requests and every
-	// Hook share it (25s, inside Kubernetes' 30s grace period). The
-	// final metrics push follows with push.DefaultTimeout (5s) of its
-	// own.
+	// ShutdownTimeout bounds the shutdown: in-flight requests, every
+	// Hook and the export of the spans still buffered share it (25s,
+	// inside Kubernetes' 30s grace period). The final metrics push
+	// follows with push.DefaultTimeout (5s) of its own: counters matter
+	// more than spans.
 	ShutdownTimeout time.Duration
 	// DrainDelay keeps serving after readiness turned 503, so that load
 	// balancers stop sending before the listener closes. 0: none.
@@ -243,8 +241,8 @@ func (s *Server) Run(ctx context.Context) error {
 
 // Serve serves on ln until ctx is cancelled or the server fails, then
 // shuts down: readiness fails first, DrainDelay passes, in-flight
-// requests finish, the hooks run, all within ShutdownTimeout; then the
-// spans still buffered are exported, and last the registry is pushed
+// requests finish, the hooks run, the spans still buffered are
+// exported, all within ShutdownTimeout; last, the registry is pushed
 // once more. Call Serve once: the tracing ends with it.
 //
 // With PUSHGATEWAY_URL set, the registry is pushed every PUSH_INTERVAL
@@ -319,7 +317,7 @@ func (s *Server) shutdown(srv *http.Server, stopPush func()) error {
 			errs = append(errs, fmt.Errorf("shutdown hook: %w", err))
 		}
 	}
-	s.flushTraces()
+	s.flushTraces(ctx)
 	stopPush()
 	err := errors.Join(errs...)
 	if err != nil {

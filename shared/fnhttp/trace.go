@@ -35,12 +35,9 @@ func (s *Server) newTracing() (*tracing.Tracing, error) {
 }
 
 // flushTraces exports the spans still buffered and stops the exporter,
-// with DefaultFlushTimeout of its own: the shutdown deadline may have
-// passed. A failure is logged and counted by the error handler.
-func (s *Server) flushTraces() {
-	ctx, cancel := context.WithTimeout(context.Background(),
-		DefaultFlushTimeout)
-	defer cancel()
+// within what is left of the shutdown's ctx. A failed export is logged
+// and counted by the error handler, a flush out of time here.
+func (s *Server) flushTraces(ctx context.Context) {
 	if err := s.tr.Shutdown(ctx); err != nil {
 		s.log.Warn("tracing shutdown", zap.Error(err))
 	}
