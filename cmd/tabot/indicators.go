@@ -4,14 +4,11 @@ import (
 	"bufio"
 	"context"
 	"encoding/csv"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strconv"
-	"strings"
 
 	"github.com/tabot-functions/tabot/shared/candle"
 	"github.com/tabot-functions/tabot/shared/indicator"
@@ -27,15 +24,12 @@ func indicatorsCommand() command {
 	}
 }
 
-// indHeader is the header a candle file must start with.
-const indHeader = "open_time,open,high,low,close,volume"
-
 func runIndicators(ctx context.Context, args []string,
 	stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("indicators", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	data := fs.String("data", "", "candle CSV file with the header "+
-		indHeader+" (required)")
+	data := fs.String("data", "", "candle CSV file, its header naming "+
+		"open_time, open, high, low, close, volume (required)")
 	window := fs.Int("window", 0, "compute each row over the last `N` "+
 		"candles only, as a strategy window of N does; 0: over the "+
 		"whole file, as the TA-Lib reference values")
@@ -59,76 +53,16 @@ func runIndicators(ctx context.Context, args []string,
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
 	}
 
-	s, err := indReadCandles(*data)
+	cs, err := readCandleFile(*data)
 	if err != nil {
 		return err
 	}
 	w := bufio.NewWriter(stdout)
-	if err := indWrite(ctx, w, s, *window, *extra); err != nil {
+	err = indWrite(ctx, w, candle.NewSeries(cs), *window, *extra)
+	if err != nil {
 		return err
 	}
 	return w.Flush()
-}
-
-// indReadCandles reads a candle CSV file: the header indHeader, then one
-// valid candle per line in strictly ascending open_time.
-func indReadCandles(path string) (candle.Series, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return candle.Series{}, fmt.Errorf("read candles: %w", err)
-	}
-	defer f.Close()
-	r := csv.NewReader(bufio.NewReader(f))
-	r.FieldsPerRecord = 6
-	r.ReuseRecord = true
-	head, err := r.Read()
-	if err != nil {
-		return candle.Series{}, fmt.Errorf("read candles: %s: %w", path, err)
-	}
-	if got := strings.Join(head, ","); got != indHeader {
-		return candle.Series{}, fmt.Errorf("read candles: %s: header %q, "+
-			"want %q", path, got, indHeader)
-	}
-	var cs []candle.Candle
-	for line := 2; ; line++ {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return candle.Series{}, fmt.Errorf("read candles: %s: %w",
-				path, err)
-		}
-		c, err := indParseCandle(rec)
-		if err == nil && len(cs) > 0 && c.OpenTime <= cs[len(cs)-1].OpenTime {
-			err = fmt.Errorf("open_time %d not after %d", c.OpenTime,
-				cs[len(cs)-1].OpenTime)
-		}
-		if err != nil {
-			return candle.Series{}, fmt.Errorf("read candles: %s line %d: %w",
-				path, line, err)
-		}
-		cs = append(cs, c)
-	}
-	return candle.NewSeries(cs), nil
-}
-
-// indParseCandle parses one record of a candle file and validates it.
-func indParseCandle(rec []string) (candle.Candle, error) {
-	t, err := strconv.ParseInt(rec[0], 10, 64)
-	if err != nil {
-		return candle.Candle{}, fmt.Errorf("open_time: %w", err)
-	}
-	var v [5]float64
-	for i := range v {
-		if v[i], err = strconv.ParseFloat(rec[i+1], 64); err != nil {
-			return candle.Candle{}, fmt.Errorf("%s: %w",
-				strings.Split(indHeader, ",")[i+1], err)
-		}
-	}
-	c := candle.Candle{OpenTime: t, Open: v[0], High: v[1], Low: v[2],
-		Close: v[3], Volume: v[4]}
-	return c, c.Validate()
 }
 
 // indColumns computes the reference columns over s, and the extra ones.

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tabot-functions/tabot/shared/candle"
 	"github.com/tabot-functions/tabot/shared/indicator"
 )
 
@@ -121,10 +122,11 @@ func TestIndicatorsWindow(t *testing.T) {
 		t.Fatalf("header %v, want %v", head, want)
 	}
 
-	s, err := indReadCandles(file)
+	cs, err := readCandleFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
+	s := candle.NewSeries(cs)
 	for _, end := range []int{1, 50, 119, 120, 121, 400, 600} {
 		from := max(0, end-120)
 		var set indicator.Set
@@ -174,17 +176,18 @@ func TestIndicatorsErrors(t *testing.T) {
 			1, "no such file"},
 		{"wrong header",
 			[]string{"--data", write("h.csv", "time,o,h,l,c,v\n")},
-			1, "header"},
+			1, "header has no open_time column"},
 		{"high below low", []string{"--data", write("hl.csv",
 			head+"1704067200000,10,11,9,10,1\n"+
 				"1704070800000,10,9,11,10,1\n")},
 			1, "line 3: invalid candle"},
 		{"not a number", []string{"--data", write("nan.csv",
-			head+"1704067200000,10,11,9,ten,1\n")}, 1, "line 2: close"},
+			head+"1704067200000,10,11,9,ten,1\n")},
+			1, `line 2: close "ten" is not a number`},
 		{"time going back", []string{"--data", write("t.csv",
 			head+"1704070800000,10,11,9,10,1\n"+
 				"1704067200000,10,11,9,10,1\n")},
-			1, "line 3: open_time 1704067200000 not after 1704070800000"},
+			1, "line 3: open_time 1704067200000 is not after 1704070800000"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

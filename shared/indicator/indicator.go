@@ -34,7 +34,11 @@
 // between calls.
 package indicator
 
-import "math"
+import (
+	"math"
+
+	"github.com/tabot-functions/tabot/shared/candle"
+)
 
 // SettleTolerance is how close, relative to max(1, |value|), the last value
 // of a recursive indicator over SettleX candles comes to its value over a
@@ -42,9 +46,10 @@ import "math"
 const SettleTolerance = 1e-6
 
 // DefaultWindow is the number of candles a strategy window holds by
-// default; it covers the settling length of every indicator the
-// strategies read except EMA(200) (see SettleEMA).
-const DefaultWindow = 1000
+// default (candle.DefaultWindowSize, WINDOW_SIZE); it covers the settling
+// length of every indicator the strategies read except EMA(200) (see
+// SettleEMA).
+const DefaultWindow = candle.DefaultWindowSize
 
 // fillNaN sets every element of s to NaN.
 func fillNaN(s []float64) {

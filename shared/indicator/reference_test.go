@@ -129,39 +129,36 @@ func TestReferenceLookbacks(t *testing.T) {
 	}
 }
 
-// TestWindowConvergence computes every reference column over the last
-// DefaultWindow candles and compares its last value with the value over
-// the whole file, to 1e-6 relative. OBV, a running total, is compared by
-// its change over the window instead. EMA 200 needs SettleEMA(200)
-// candles, more than the default window: it is checked at that length.
+// TestWindowConvergence computes every indicator the strategies use (and
+// every reference column) over the last DefaultWindow candles and compares
+// its last value with the value over the whole file, to 1e-6 relative.
+// OBV, a running total, is compared by its change over the window
+// instead. EMA 200 needs SettleEMA(200) candles, more than the default
+// window: it is checked at that length (and TestEMA200DefaultWindow
+// bounds it at the default window).
 func TestWindowConvergence(t *testing.T) {
-	window := map[string]int{"ema_200": SettleEMA(200)}
+	long := map[string]bool{"EMA200": true, "Compute ema_200": true}
+	obv := map[string]bool{"OBV": true, "Compute obv": true}
 	for _, name := range datasets {
 		s := loadSeries(t, name)
-		full, err := Compute(s)
-		if err != nil {
-			t.Fatal(err)
+		full := outputs(s)
+		short := map[int][]output{
+			DefaultWindow:  outputs(tail(s, DefaultWindow)),
+			SettleEMA(200): outputs(tail(s, SettleEMA(200))),
 		}
-		wants := full.Columns()
-		for i, c := range wants {
+		for i, o := range full {
 			w := DefaultWindow
-			if n, ok := window[c.Name]; ok {
-				w = n
+			if long[o.name] {
+				w = SettleEMA(200)
 			}
-			part, err := Compute(tail(s, w))
-			if err != nil {
-				t.Fatal(err)
+			got := short[w][i].vals[w-1]
+			want := o.vals[s.Len()-1]
+			if obv[o.name] {
+				want -= o.vals[s.Len()-w] - s.Volume[s.Len()-w]
 			}
-			got := part.Columns()[i].Values
-			want := c.Values[len(c.Values)-1]
-			if c.Name == "obv" {
-				first := c.Values[len(c.Values)-w]
-				want -= first - s.Volume[s.Len()-w]
-			}
-			if !near(got[len(got)-1], want, 1e-6) {
+			if !near(got, want, 1e-6) {
 				t.Errorf("%s %s over the last %d candles = %v, "+
-					"over all %d = %v", name, c.Name, w,
-					got[len(got)-1], s.Len(), want)
+					"over all %d = %v", name, o.name, w, got, s.Len(), want)
 			}
 		}
 	}

@@ -119,8 +119,9 @@ type IchimokuResult struct {
 // computed at t-kijun, and Span B at t is the midpoint over senkou candles
 // (52) as computed at t-kijun, so the cloud under the last candle is the
 // one projected kijun candles ago. Only indices <= t are read. First
-// values: tenkan-1, kijun-1, 2*kijun-1 (Span A), senkou+kijun-1 (Span B,
-// LookbackIchimoku: 77 for 9, 26, 52). Exact from its first value.
+// values: tenkan-1, kijun-1, 2*kijun-1 (Span A, for tenkan <= kijun),
+// senkou+kijun-1 (Span B, LookbackIchimoku: 77 for 9, 26, 52). Exact from
+// its first value.
 func Ichimoku(high, low []float64, tenkan, kijun, senkou int) IchimokuResult {
 	l := shortest(high, low)
 	buf := make([]float64, 6*l)

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -42,6 +43,9 @@ const keyURL = "nats_url"
 type Conn struct {
 	nc *nats.Conn
 	js jetstream.JetStream
+	// closing is set by Close and Drain: the disconnection that follows
+	// is the caller's, not news for an operator.
+	closing *atomic.Bool
 }
 
 type options struct {
@@ -106,6 +110,14 @@ func Connect(ctx context.Context, url string, opts ...Option) (*Conn, error) {
 		opt(&o)
 	}
 	log := o.log.With(zap.String(keyURL, url))
+	closing := new(atomic.Bool)
+	lost := func(msg string, fields ...zap.Field) {
+		if closing.Load() {
+			log.Info(msg, fields...)
+		} else {
+			log.Warn(msg, fields...)
+		}
+	}
 
 	nc, err := nats.Connect(url,
 		nats.Name(o.name),
@@ -120,7 +132,7 @@ func Connect(ctx context.Context, url string, opts ...Option) (*Conn, error) {
 			o.onStatus(true)
 		}),
 		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
-			log.Warn("nats disconnected", zap.Error(err))
+			lost("nats disconnected", zap.Error(err))
 			o.onStatus(false)
 		}),
 		nats.ReconnectHandler(func(*nats.Conn) {
@@ -128,7 +140,7 @@ func Connect(ctx context.Context, url string, opts ...Option) (*Conn, error) {
 			o.onStatus(true)
 		}),
 		nats.ClosedHandler(func(*nats.Conn) {
-			log.Warn("nats connection closed")
+			lost("nats connection closed")
 			o.onStatus(false)
 		}),
 		nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription,
@@ -149,7 +161,7 @@ func Connect(ctx context.Context, url string, opts ...Option) (*Conn, error) {
 		nc.Close()
 		return nil, fmt.Errorf("jetstream: %w", err)
 	}
-	return &Conn{nc: nc, js: js}, nil
+	return &Conn{nc: nc, js: js, closing: closing}, nil
 }
 
 func waitConnected(ctx context.Context, nc *nats.Conn) error {
@@ -205,6 +217,7 @@ func (c *Conn) Drain(ctx context.Context) error {
 	if c.nc.IsClosed() {
 		return nil
 	}
+	c.closing.Store(true)
 	if err := c.nc.Drain(); err != nil {
 		c.nc.Close()
 		return fmt.Errorf("drain nats: %w", err)
@@ -219,4 +232,7 @@ func (c *Conn) Drain(ctx context.Context) error {
 }
 
 // Close closes the connection at once.
-func (c *Conn) Close() { c.nc.Close() }
+func (c *Conn) Close() {
+	c.closing.Store(true)
+	c.nc.Close()
+}

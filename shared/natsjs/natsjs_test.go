@@ -13,6 +13,9 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/tabot-functions/tabot/shared/natsjs"
 	"github.com/tabot-functions/tabot/shared/natsjs/natstest"
@@ -280,6 +283,48 @@ func TestDrain(t *testing.T) {
 	}
 	if err := c.Drain(ctxT(t)); err != nil {
 		t.Errorf("second drain: %v", err)
+	}
+}
+
+// TestOwnCloseIsNoWarning: a connection the caller closes or drains
+// logs its end at info; a server that goes away is a warning.
+func TestOwnCloseIsNoWarning(t *testing.T) {
+	tests := []struct {
+		name string
+		end  func(srv *natstest.Server, c *natsjs.Conn)
+		want zapcore.Level
+	}{
+		{"close", func(_ *natstest.Server, c *natsjs.Conn) { c.Close() },
+			zapcore.InfoLevel},
+		{"drain", func(_ *natstest.Server, c *natsjs.Conn) {
+			c.Drain(context.Background())
+		}, zapcore.InfoLevel},
+		{"server stops", func(srv *natstest.Server, _ *natsjs.Conn) {
+			srv.Stop()
+		}, zapcore.WarnLevel},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := natstest.Start(t)
+			core, logs := observer.New(zapcore.DebugLevel)
+			c, err := natsjs.Connect(ctxT(t), srv.URL,
+				natsjs.WithLogger(zap.New(core)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(c.Close)
+			tt.end(srv, c)
+			natstest.Eventually(t, 5*time.Second, "a logged disconnection",
+				func() bool {
+					return logs.FilterMessage("nats disconnected").Len() > 0
+				})
+			for _, e := range logs.FilterMessage("nats disconnected").All() {
+				if e.Level != tt.want {
+					t.Errorf("disconnection logged at %v, want %v",
+						e.Level, tt.want)
+				}
+			}
+		})
 	}
 }
 

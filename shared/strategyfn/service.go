@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	ce "github.com/cloudevents/sdk-go/v2/event"
@@ -283,17 +284,30 @@ func (s *Service) evaluate(ctx context.Context, w event.Window) ([]signal,
 	return out, nil
 }
 
-// send posts every signal to the sink, if one is configured; the first
-// failure stops it, and the caller's retry sends them all again (the
-// publisher de-duplicates by id).
+// send posts every signal to the sink, if one is configured, up to
+// maxSends at once; any failure fails the window, and the caller's retry
+// sends them all again (the publisher de-duplicates by id).
 func (s *Service) send(ctx context.Context, signals []signal) error {
-	if s.sender == nil {
+	if s.sender == nil || len(signals) == 0 {
 		return nil
 	}
-	for _, sg := range signals {
-		if err := s.sender.Send(ctx, *sg.event); err != nil {
-			return fmt.Errorf("deliver signal: %w", err)
-		}
+	errs := make([]error, len(signals))
+	slots := make(chan struct{}, maxSends)
+	var wg sync.WaitGroup
+	for i, sg := range signals {
+		slots <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			if err := s.sender.Send(ctx, *sg.event); err != nil {
+				errs[i] = fmt.Errorf("deliver signal %s: %w",
+					sg.event.ID(), err)
+			}
+		}()
 	}
-	return nil
+	wg.Wait()
+	return errors.Join(errs...)
 }
+
+// maxSends bounds the signals of one window sent at once.
+const maxSends = 8
