@@ -32,6 +32,7 @@ import (
 	"github.com/tabot-functions/tabot/shared/sourcefn"
 	"github.com/tabot-functions/tabot/shared/strategy"
 	"github.com/tabot-functions/tabot/shared/strategyfn"
+	"github.com/tabot-functions/tabot/shared/tracing"
 )
 
 // bundledCSV is the candle file `tabot run` replays by default: Binance
@@ -68,6 +69,9 @@ type runOptions struct {
 	follow     bool
 	verbose    bool
 	timeout    time.Duration
+	// otlp is OTEL_EXPORTER_OTLP_ENDPOINT: with it, the three functions
+	// export their spans there.
+	otlp string
 }
 
 func parseRunFlags(args []string, stderr io.Writer) (runOptions, error) {
@@ -95,12 +99,21 @@ func parseRunFlags(args []string, stderr io.Writer) (runOptions, error) {
 		fmt.Fprintln(stderr, "usage: tabot run [--data FILE --symbol S "+
 			"--interval I] [--strategies ids] [--json] [--follow]")
 		fs.PrintDefaults()
+		fmt.Fprintln(stderr, "With OTEL_EXPORTER_OTLP_ENDPOINT set (an "+
+			"OTLP/HTTP URL), the functions export their spans there.")
 	}
 	if err := fs.Parse(args); err != nil {
 		return o, usageError(err)
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	o.otlp = os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT")
+	if o.otlp != "" {
+		if err := tracing.CheckEndpoint(o.otlp); err != nil {
+			return o, fmt.Errorf("%w: OTEL_EXPORTER_OTLP_ENDPOINT: %v",
+				errUsage, err)
+		}
 	}
 	if o.data == "" {
 		if o.symbol != "" || o.interval != "" {
@@ -122,7 +135,8 @@ func parseRunFlags(args []string, stderr io.Writer) (runOptions, error) {
 // runPipeline starts NATS, the publisher, a strategy function and the
 // candle-source, wired as on OpenFaaS, replays the candles into
 // candles.<SYMBOL>.<INTERVAL> and prints every signal that reaches the
-// SIGNALS stream.
+// SIGNALS stream. With OTEL_EXPORTER_OTLP_ENDPOINT set, the functions
+// export their spans there, e.g. to a local Jaeger.
 func runPipeline(ctx context.Context, args []string,
 	stdout, stderr io.Writer) error {
 	o, err := parseRunFlags(args, stderr)
@@ -255,7 +269,7 @@ func startPipeline(ctx context.Context, o runOptions, ids []string,
 	p.js = p.conn.JetStream()
 
 	common := fnhttp.Common{LogLevel: "warn", Version: "dev",
-		PushInterval: 15 * time.Second}
+		PushInterval: 15 * time.Second, OTLPEndpoint: o.otlp}
 
 	pub, err := publishfn.New(publishfn.Config{Common: common, NATSURL: url,
 		Stream: "SIGNALS", DuplicateWindow: 24 * time.Hour,

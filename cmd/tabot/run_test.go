@@ -310,22 +310,26 @@ func TestRunFlags(t *testing.T) {
 		name string
 		args []string
 		want string
+		otlp string // OTEL_EXPORTER_OTLP_ENDPOINT
 	}{
 		{"symbol without data", []string{"--symbol", "ETHUSDT"},
-			"--symbol and --interval go with --data"},
+			"--symbol and --interval go with --data", ""},
 		{"bad symbol", []string{"--data", "x.csv", "--symbol", "eth",
-			"--interval", "1h"}, "--symbol"},
+			"--interval", "1h"}, "--symbol", ""},
 		{"bad interval", []string{"--data", "x.csv", "--symbol", "ETHUSDT",
-			"--interval", "7m"}, "--interval"},
+			"--interval", "7m"}, "--interval", ""},
 		{"unknown strategy", []string{"--strategies", "nope"},
-			"unknown strategy"},
-		{"stray argument", []string{"now"}, "unexpected argument"},
+			"unknown strategy", ""},
+		{"stray argument", []string{"now"}, "unexpected argument", ""},
+		{"bad otlp endpoint", nil, "OTEL_EXPORTER_OTLP_ENDPOINT",
+			"otel-collector:4318"},
 		{"interval not the file's", []string{"--data",
 			"../../testdata/ethusdt_15m_2021-03_2021-05.csv", "--symbol",
-			"ETHUSDT", "--interval", "1h"}, "not on a 1h boundary"},
+			"ETHUSDT", "--interval", "1h"}, "not on a 1h boundary", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", tt.otlp)
 			var stdout, stderr bytes.Buffer
 			code := run(context.Background(), append([]string{"run"},
 				tt.args...), &stdout, &stderr)

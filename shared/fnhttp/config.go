@@ -13,6 +13,7 @@ import (
 	"github.com/kelseyhightower/envconfig"
 
 	"github.com/tabot-functions/tabot/shared/logs"
+	"github.com/tabot-functions/tabot/shared/tracing"
 )
 
 // Common is the configuration every function reads from the environment;
@@ -30,7 +31,8 @@ type Common struct {
 	// unset: no push) every PushInterval (PUSH_INTERVAL, 15s).
 	PushgatewayURL string        `envconfig:"PUSHGATEWAY_URL"`
 	PushInterval   time.Duration `envconfig:"PUSH_INTERVAL" default:"15s"`
-	// OTLPEndpoint is OTEL_EXPORTER_OTLP_ENDPOINT; unset: no tracing.
+	// OTLPEndpoint is OTEL_EXPORTER_OTLP_ENDPOINT, the OTLP/HTTP base
+	// URL spans are exported to (<endpoint>/v1/traces); unset: none.
 	OTLPEndpoint string `envconfig:"OTEL_EXPORTER_OTLP_ENDPOINT"`
 	// Symbols is an optional allow-list of symbols (SYMBOLS, comma
 	// separated); empty allows every symbol.
@@ -56,6 +58,11 @@ func (c Common) Validate() error {
 	if c.PushgatewayURL != "" {
 		if err := CheckURL(c.PushgatewayURL); err != nil {
 			return fmt.Errorf("PUSHGATEWAY_URL: %w", err)
+		}
+	}
+	if c.OTLPEndpoint != "" {
+		if err := tracing.CheckEndpoint(c.OTLPEndpoint); err != nil {
+			return fmt.Errorf("OTEL_EXPORTER_OTLP_ENDPOINT: %w", err)
 		}
 	}
 	if c.PushInterval <= 0 {

@@ -64,6 +64,8 @@ func TestLoadErrors(t *testing.T) {
 		{"PUSH_INTERVAL", "often", "PUSH_INTERVAL"},
 		{"PUSH_INTERVAL", "0s", "PUSH_INTERVAL"},
 		{"PUSHGATEWAY_URL", "pushgateway:9091", "PUSHGATEWAY_URL"},
+		{"OTEL_EXPORTER_OTLP_ENDPOINT", "otel-collector:4318",
+			"OTEL_EXPORTER_OTLP_ENDPOINT"},
 		{"SYMBOLS", "btcusdt", "SYMBOLS"},
 		{"K_CE_OVERRIDES", "{", "K_CE_OVERRIDES"},
 		{"K_CE_OVERRIDES", `{"extensions":{"a-b":"x"}}`, "K_CE_OVERRIDES"},

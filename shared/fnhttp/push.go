@@ -10,23 +10,21 @@ import (
 	"github.com/tabot-functions/tabot/shared/push"
 )
 
-// DefaultJob is the Pushgateway job of a function that has no name: no
-// Options.Job, no K_SERVICE and an unnamed logger.
-const DefaultJob = "tabot"
+// DefaultName is the name of a function that has none: no K_SERVICE and
+// no Options.Name.
+const DefaultName = "tabot"
 
-// jobName returns the job the registry is pushed under: Options.Job,
-// else K_SERVICE (the Knative service), else the logger's name, else
-// DefaultJob.
-func jobName(opts Options, cfg Common) string {
+// serverName returns the function's name, the Pushgateway job and the
+// service.name of its spans: K_SERVICE (the Knative Service), else
+// Options.Name, else DefaultName.
+func serverName(opts Options, cfg Common) string {
 	switch {
-	case opts.Job != "":
-		return opts.Job
 	case cfg.Service != "":
 		return cfg.Service
-	case opts.Logger.Name() != "":
-		return opts.Logger.Name()
+	case opts.Name != "":
+		return opts.Name
 	}
-	return DefaultJob
+	return DefaultName
 }
 
 // newPusher returns the pusher of the registry to PUSHGATEWAY_URL, nil
@@ -37,7 +35,7 @@ func (s *Server) newPusher() (*push.Pusher, error) {
 		return nil, nil
 	}
 	var p *push.Pusher
-	p, err := push.New(s.cfg.PushgatewayURL, s.job, s.reg,
+	p, err := push.New(s.cfg.PushgatewayURL, s.name, s.reg,
 		push.WithFailureCounter(
 			s.m.Errors.WithLabelValues(string(metrics.ErrPush))),
 		push.WithErrorHandler(func(err error) {

@@ -35,7 +35,7 @@ func pushConfig(gw string, interval time.Duration) fnhttp.Common {
 func TestPushOnInterval(t *testing.T) {
 	gw := pushtest.Start(t)
 	srv := fnhttp.New(pushConfig(gw, 20*time.Millisecond),
-		(&recorder{}).handle, fnhttp.Options{Job: "tabot-strategy"})
+		(&recorder{}).handle, fnhttp.Options{Name: "tabot-strategy"})
 	r := start(t, srv)
 	labels := groupLabels(t, "tabot-strategy")
 	labels["type"] = string(metrics.ErrDecode)
@@ -73,7 +73,7 @@ func TestPushOnShutdown(t *testing.T) {
 		return nil, nil
 	}
 	srv = fnhttp.New(pushConfig(gw, time.Hour), h,
-		fnhttp.Options{Job: "tabot-strategy",
+		fnhttp.Options{Name: "tabot-strategy",
 			DrainDelay: 300 * time.Millisecond})
 	srv.OnShutdown(func(context.Context) error {
 		srv.Metrics().Component("nats", false) // as a drain would
@@ -135,30 +135,30 @@ func TestPushOnShutdown(t *testing.T) {
 	}
 }
 
-// TestPushJob checks the job of the pushed group: Options.Job, else
-// K_SERVICE, else the logger's name, else DefaultJob.
+// TestPushJob checks the job of the pushed group: K_SERVICE (the
+// Knative Service), else Options.Name, else DefaultName; never the
+// logger's name.
 func TestPushJob(t *testing.T) {
 	gw := pushtest.Start(t)
 	tests := []struct {
 		name    string
-		job     string
+		fnName  string
 		service string
-		logger  string
 		want    string
 	}{
-		{"option", "tabot-publisher", "publisher-ksvc", "publisher",
-			"tabot-publisher"},
-		{"k service", "", "strategy-trend", "ta_bot.strategy",
-			"strategy-trend"},
-		{"logger name", "", "", "candle-source", "candle-source"},
-		{"default", "", "", "", fnhttp.DefaultJob},
+		{"k service", "tabot-strategy", "strategy-trend", "strategy-trend"},
+		{"function name", "tabot-publisher", "", "tabot-publisher"},
+		{"default", "", "", fnhttp.DefaultName},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := pushConfig(gw, time.Hour)
 			cfg.Service = tt.service
-			srv := fnhttp.New(cfg, nil, fnhttp.Options{Job: tt.job,
-				Logger: zap.NewNop().Named(tt.logger)})
+			srv := fnhttp.New(cfg, nil, fnhttp.Options{Name: tt.fnName,
+				Logger: zap.NewNop().Named("ta_bot.publisher")})
+			if got := srv.Name(); got != tt.want {
+				t.Errorf("Name() = %q, want %q", got, tt.want)
+			}
 			r := start(t, srv)
 
 			r.stop()

@@ -9,6 +9,8 @@ import (
 
 	ce "github.com/cloudevents/sdk-go/v2/event"
 	cehttp "github.com/cloudevents/sdk-go/v2/protocol/http"
+
+	"github.com/tabot-functions/tabot/shared/tracing"
 )
 
 // ErrRejected is returned by Send when the receiver refused the event
@@ -35,12 +37,15 @@ func NewSender(url string, hc *http.Client) *Sender {
 func (s *Sender) URL() string { return s.url }
 
 // Send posts e and returns nil on a 2xx answer, an error wrapping
-// ErrRejected on a permanent refusal, and another error otherwise.
+// ErrRejected on a permanent refusal, and another error otherwise. The
+// request carries the W3C traceparent header of ctx's span beside the
+// event's own traceparent extension, so a traced receiver joins in.
 func (s *Sender) Send(ctx context.Context, e ce.Event) error {
 	req, err := cehttp.NewHTTPRequestFromEvent(ctx, s.url, e)
 	if err != nil {
 		return fmt.Errorf("send %s: %w", e.ID(), err)
 	}
+	tracing.ToHTTP(ctx, req.Header)
 	resp, err := s.hc.Do(req)
 	if err != nil {
 		return fmt.Errorf("send %s: %w", e.ID(), err)

@@ -14,6 +14,11 @@
 // With PUSHGATEWAY_URL set, Serve also pushes the registry to a
 // Prometheus Pushgateway on PUSH_INTERVAL and once more at the end of
 // the shutdown, so a function that scales to zero loses nothing.
+//
+// With OTEL_EXPORTER_OTLP_ENDPOINT set, the spans a function starts with
+// Tracer are exported over OTLP/HTTP and flushed at the end of the
+// shutdown; unset, tracing costs next to nothing. Either way the trace
+// context an event carries reaches the Handler in its ctx.
 package fnhttp
 
 import (
@@ -34,16 +39,22 @@ import (
 	cehttp "github.com/cloudevents/sdk-go/v2/protocol/http"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/zap"
 
 	"github.com/tabot-functions/tabot/shared/logs"
 	"github.com/tabot-functions/tabot/shared/metrics"
+	"github.com/tabot-functions/tabot/shared/tracing"
 )
 
 // Handler handles one CloudEvent. It returns the reply event, or nil for
 // none (202). A returned error sets the status: see ErrBadRequest and its
 // siblings; anything else is a 500. A Handler never counts the error it
 // returns in ta_bot_errors_total: the Server does (see WithType).
+//
+// ctx carries the trace context of the event's traceparent extension,
+// else of the request's traceparent header, so a span the Handler starts
+// continues the caller's trace.
 type Handler func(ctx context.Context, e ce.Event) (*ce.Event, error)
 
 // Check reports whether a dependency is usable; the error says why not.
@@ -65,12 +76,13 @@ const (
 type Options struct {
 	// Logger receives the server's lines; nil discards them.
 	Logger *zap.Logger
-	// Job is the function's name, the job label of the group the
-	// registry is pushed to when PUSHGATEWAY_URL is set. Empty takes
-	// K_SERVICE (the Knative service), else the Logger's name, else
-	// DefaultJob. The instance label is the host name, the pod's name on
-	// Kubernetes (see shared/push).
-	Job string
+	// Name is the function's name, such as tabot-strategy (DefaultName
+	// when empty). K_SERVICE, the Knative Service's name, replaces it
+	// when set. It is the job label of the group the registry is pushed
+	// to when PUSHGATEWAY_URL is set, whose instance label is the host
+	// name, the pod's name on Kubernetes (see shared/push); and the
+	// service.name of the function's spans.
+	Name string
 	// Registry is served on /metrics; nil creates one with
 	// metrics.NewRegistry.
 	Registry *prometheus.Registry
@@ -80,10 +92,11 @@ type Options struct {
 	MaxBodyBytes int64
 	// MaxInFlight limits concurrent events; more get 429. 0: no limit.
 	MaxInFlight int
-	// ShutdownTimeout bounds the shutdown: in-flight requests and every
-	// Hook share it (25s, inside Kubernetes' 30s grace period). The
-	// final metrics push follows with push.DefaultTimeout (5s) of its
-	// own.
+	// ShutdownTimeout bounds the shutdown: in-flight requests, every
+	// Hook and the export of the spans still buffered share it (25s,
+	// inside Kubernetes' 30s grace period). The final metrics push
+	// follows with push.DefaultTimeout (5s) of its own: counters matter
+	// more than spans.
 	ShutdownTimeout time.Duration
 	// DrainDelay keeps serving after readiness turned 503, so that load
 	// balancers stop sending before the listener closes. 0: none.
@@ -106,12 +119,15 @@ type Server struct {
 	cfg   Common
 	h     Handler
 	opts  Options
-	job   string
+	name  string
 	log   *zap.Logger
 	reg   *prometheus.Registry
 	m     *metrics.Metrics
 	start time.Time
 	slots chan struct{}
+	tr    *tracing.Tracing
+	// setupErr is a set-up failure New cannot return; Serve does.
+	setupErr error
 
 	mu       sync.Mutex
 	ready    []namedCheck
@@ -144,13 +160,25 @@ func New(cfg Common, h Handler, opts Options) *Server {
 	if opts.CheckTimeout <= 0 {
 		opts.CheckTimeout = DefaultCheckTimeout
 	}
-	s := &Server{cfg: cfg, h: h, opts: opts, job: jobName(opts, cfg),
+	s := &Server{cfg: cfg, h: h, opts: opts, name: serverName(opts, cfg),
 		log: opts.Logger, reg: opts.Registry, m: opts.Metrics,
 		start: time.Now()}
 	if opts.MaxInFlight > 0 {
 		s.slots = make(chan struct{}, opts.MaxInFlight)
 	}
+	s.tr, s.setupErr = s.newTracing()
 	return s
+}
+
+// Name returns the function's name: K_SERVICE, else Options.Name, else
+// DefaultName.
+func (s *Server) Name() string { return s.name }
+
+// Tracer returns the tracer of the named instrumentation scope, such as
+// the service's package path; its spans are exported when
+// OTEL_EXPORTER_OTLP_ENDPOINT is set and cost next to nothing otherwise.
+func (s *Server) Tracer(scope string) trace.Tracer {
+	return s.tr.Tracer(scope)
 }
 
 // Metrics returns the function's metrics.
@@ -213,14 +241,19 @@ func (s *Server) Run(ctx context.Context) error {
 
 // Serve serves on ln until ctx is cancelled or the server fails, then
 // shuts down: readiness fails first, DrainDelay passes, in-flight
-// requests finish, the hooks run, all within ShutdownTimeout; last, the
-// registry is pushed once more.
+// requests finish, the hooks run, the spans still buffered are
+// exported, all within ShutdownTimeout; last, the registry is pushed
+// once more. Call Serve once: the tracing ends with it.
 //
 // With PUSHGATEWAY_URL set, the registry is pushed every PUSH_INTERVAL
 // to the group of job and instance (see Options.Job). A failed push is
 // logged and counted in ta_bot_errors_total{type="push"}; it never
 // fails Serve, so monitoring never changes the exit status.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	if s.setupErr != nil {
+		ln.Close()
+		return s.setupErr
+	}
 	pusher, err := s.newPusher()
 	if err != nil {
 		ln.Close()
@@ -245,7 +278,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}()
 	stopPush := s.startPush(pusher)
 	s.log.Info("serving", zap.String("addr", ln.Addr().String()),
-		zap.Bool("push", pusher != nil))
+		zap.String("name", s.name), zap.Bool("push", pusher != nil),
+		zap.Bool("tracing", s.tr.Enabled()))
 
 	select {
 	case <-ctx.Done():
@@ -257,8 +291,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	return errors.Join(err, s.shutdown(srv, stopPush))
 }
 
-// shutdown fails readiness, waits DrainDelay, stops srv, runs the hooks
-// and last calls stopPush, which pushes the registry a last time.
+// shutdown fails readiness, waits DrainDelay, stops srv, runs the hooks,
+// flushes the spans and last calls stopPush, which pushes the registry a
+// last time.
 func (s *Server) shutdown(srv *http.Server, stopPush func()) error {
 	s.draining.Store(true)
 	s.m.Component(checkShutdown, false)
@@ -282,6 +317,7 @@ func (s *Server) shutdown(srv *http.Server, stopPush func()) error {
 			errs = append(errs, fmt.Errorf("shutdown hook: %w", err))
 		}
 	}
+	s.flushTraces(ctx)
 	stopPush()
 	err := errors.Join(errs...)
 	if err != nil {
@@ -325,7 +361,7 @@ func (s *Server) serveEvent(w http.ResponseWriter, r *http.Request) {
 	s.log.Debug("event received", logs.EventID(e.ID()),
 		logs.EventType(e.Type()))
 
-	reply, err := s.call(r.Context(), *e)
+	reply, err := s.call(traceContext(r, e), *e)
 	if err == nil && reply != nil {
 		if verr := reply.Validate(); verr != nil {
 			err = fmt.Errorf("invalid reply event: %s", oneLine(verr.Error()))

@@ -59,6 +59,9 @@ const (
 	ErrAPIPublish ErrorType = "api_publish"
 	// ErrPush: a failed push to the Pushgateway.
 	ErrPush ErrorType = "push"
+	// ErrTracing: spans that could not be exported to
+	// OTEL_EXPORTER_OTLP_ENDPOINT.
+	ErrTracing ErrorType = "tracing"
 	// ErrOther: any type not listed here.
 	ErrOther ErrorType = "other"
 )
@@ -69,7 +72,7 @@ func ErrorTypes() []ErrorType {
 		ErrDecode, ErrUnsupported, ErrTooLarge, ErrInvalidInput,
 		ErrConflict, ErrNotReady, ErrInvalidDecision, ErrStrategy,
 		ErrOverloaded, ErrHandler, ErrPanic, ErrSink, ErrNATSConnection,
-		ErrNATSPublish, ErrAPIPublish, ErrPush, ErrOther,
+		ErrNATSPublish, ErrAPIPublish, ErrPush, ErrTracing, ErrOther,
 	}
 }
 

@@ -4,6 +4,11 @@
 // once; optionally also on the old bot's subject and to a REST API. A
 // signal is answered 2xx only once every destination took it; any
 // failure is a 5xx so the caller retries.
+//
+// Tracing: each signal is published in a span "publish signal", a child
+// of the trace the signal event carries; the messages stored carry that
+// span in their traceparent and tracestate headers, and so does the
+// request to the REST API.
 package publishfn
 
 import (
@@ -20,6 +25,7 @@ import (
 	ce "github.com/cloudevents/sdk-go/v2/event"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/zap"
 
 	"github.com/tabot-functions/tabot/shared/event"
@@ -30,11 +36,22 @@ import (
 	"github.com/tabot-functions/tabot/shared/tracing"
 )
 
+// Name is the function's name: the job of its Pushgateway group, the
+// service.name of its spans (both unless K_SERVICE names it) and the
+// name of its NATS connection.
+const Name = "tabot-publisher"
+
 // Readiness check names.
 const (
 	CheckNATS   = "nats_connection"
 	CheckStream = "signals_stream"
 )
+
+// scope is the instrumentation scope of the function's spans.
+const scope = "github.com/tabot-functions/tabot/shared/publishfn"
+
+// spanName is the name of the span around one signal.
+const spanName = "publish signal"
 
 // Subject roots of the output stream.
 const (
@@ -70,6 +87,7 @@ type Publisher struct {
 	pm     *pubMetrics
 	rest   *restClient
 	legacy string
+	tracer trace.Tracer
 
 	conn     atomic.Pointer[natsjs.Conn]
 	streamOK atomic.Bool
@@ -88,8 +106,10 @@ func New(cfg Config, log *zap.Logger) (*Publisher, error) {
 	if cfg.LegacyPrefix != "" {
 		p.legacy = legacyPrefix(cfg.LegacyPrefix)
 	}
-	p.srv = fnhttp.New(cfg.Common, p.handle, fnhttp.Options{Logger: log})
+	p.srv = fnhttp.New(cfg.Common, p.handle,
+		fnhttp.Options{Name: Name, Logger: log})
 	p.m = p.srv.Metrics()
+	p.tracer = p.srv.Tracer(scope)
 	p.pm = newPubMetrics(p.srv.Registry())
 	if cfg.RESTURL != "" {
 		hc := &http.Client{Timeout: cfg.RESTTimeout,
@@ -128,7 +148,7 @@ func (p *Publisher) Serve(ctx context.Context, ln net.Listener) error {
 	}()
 
 	c, err := natsjs.Connect(ctx, p.cfg.NATSURL,
-		natsjs.WithName("tabot-publisher"), natsjs.WithLogger(p.log),
+		natsjs.WithName(Name), natsjs.WithLogger(p.log),
 		natsjs.WithStatusFunc(func(up bool) { p.m.Component(CheckNATS, up) }))
 	if err != nil {
 		if ctx.Err() == nil {
@@ -198,41 +218,62 @@ func (p *Publisher) handle(ctx context.Context, e ce.Event) (*ce.Event,
 		return nil, fmt.Errorf("%w: event type %q, want %s",
 			fnhttp.ErrUnsupported, e.Type(), event.TypeSignal)
 	}
+	ctx, span := p.tracer.Start(ctx, spanName,
+		trace.WithSpanKind(trace.SpanKindProducer))
+	defer span.End()
+	err := p.deliver(ctx, span, e)
+	fnhttp.RecordError(span, err)
+	return nil, err
+}
+
+// deliver validates the signal e carries and hands it to every
+// destination.
+func (p *Publisher) deliver(ctx context.Context, span trace.Span,
+	e ce.Event) error {
 	sig, err := event.DecodeSignal(e)
 	if errors.Is(err, event.ErrUnsupported) {
-		return nil, fmt.Errorf("%w: %w", fnhttp.ErrUnsupported, err)
+		return fmt.Errorf("%w: %w", fnhttp.ErrUnsupported, err)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", fnhttp.ErrBadRequest, err)
+		return fmt.Errorf("%w: %w", fnhttp.ErrBadRequest, err)
 	}
 	// The signal id (intent_id, checked equal to SignalID) is the key
 	// of de-duplication everywhere; the event id is normally the same.
 	id := sig.IntentID
 	subject, err := subjectOf(sig)
 	if err != nil {
-		return nil, err
+		return err
+	}
+	if span.IsRecording() {
+		span.SetAttributes(tracing.KeyMessagingSystem.String(
+			tracing.MessagingNATS), tracing.KeyDestination.String(subject),
+			tracing.KeyMessageID.String(id),
+			tracing.KeyEventID.String(e.ID()),
+			tracing.KeyStrategy.String(sig.StrategyID),
+			tracing.KeySymbol.String(sig.Symbol),
+			tracing.KeyInterval.String(sig.Timeframe),
+			tracing.KeyAction.String(sig.Action))
 	}
 	data, err := json.Marshal(sig)
 	if err != nil {
-		return nil, fmt.Errorf("%w: encode signal: %w",
-			fnhttp.ErrBadRequest, err)
+		return fmt.Errorf("%w: encode signal: %w", fnhttp.ErrBadRequest, err)
 	}
 
 	if err := p.publish(ctx, e, id, subject, data); err != nil {
-		return nil, fnhttp.WithType(metrics.ErrNATSPublish,
+		return fnhttp.WithType(metrics.ErrNATSPublish,
 			fmt.Errorf("%w: %w", fnhttp.ErrUnavailable, err))
 	}
 	if err := p.publishLegacy(ctx, id, sig, data); err != nil {
-		return nil, fnhttp.WithType(metrics.ErrNATSPublish,
+		return fnhttp.WithType(metrics.ErrNATSPublish,
 			fmt.Errorf("%w: %w", fnhttp.ErrUnavailable, err))
 	}
 	if err := p.post(ctx, id, data); err != nil {
-		return nil, fnhttp.WithType(metrics.ErrAPIPublish, err)
+		return fnhttp.WithType(metrics.ErrAPIPublish, err)
 	}
 	p.log.Info("signal published", logs.SignalID(id),
 		logs.Strategy(sig.StrategyID), logs.Symbol(sig.Symbol),
 		logs.SignalType(sig.Action), logs.Confidence(sig.Confidence))
-	return nil, nil
+	return nil
 }
 
 // subjectOf returns signals.<strategy>.<SYMBOL>, or alerts.… for a hold.
@@ -249,8 +290,9 @@ func subjectOf(sig event.Signal) (string, error) {
 	return root + "." + sig.StrategyID + "." + sig.Symbol, nil
 }
 
-// publish stores the signal in the output stream under its id and waits
-// for JetStream's ack; a duplicate ack is a success.
+// publish stores the signal in the output stream under its id, with the
+// trace context of ctx in the headers, and waits for JetStream's ack; a
+// duplicate ack is a success.
 func (p *Publisher) publish(ctx context.Context, e ce.Event, id,
 	subject string, data []byte) error {
 	c := p.conn.Load()
@@ -267,7 +309,7 @@ func (p *Publisher) publish(ctx context.Context, e ce.Event, id,
 	msg.Header.Set("Ce-Type", e.Type())
 	msg.Header.Set("Ce-Source", e.Source())
 	msg.Header.Set("Ce-Specversion", e.SpecVersion())
-	tracing.ToHeader(tracing.FromEvent(ctx, e), msg.Header)
+	tracing.ToHeader(ctx, msg.Header)
 
 	ctx, cancel := context.WithTimeout(ctx, p.cfg.PublishTimeout)
 	defer cancel()
@@ -276,6 +318,8 @@ func (p *Publisher) publish(ctx context.Context, e ce.Event, id,
 	if err != nil {
 		return fmt.Errorf("publish %s: %w", subject, err)
 	}
+	trace.SpanFromContext(ctx).SetAttributes(
+		tracing.KeyDuplicate.Bool(ack.Duplicate))
 	if ack.Duplicate {
 		p.pm.duplicate(destJetStream)
 		return nil
@@ -299,6 +343,7 @@ func (p *Publisher) publishLegacy(ctx context.Context, id string,
 	msg := nats.NewMsg(p.legacy + "." + sig.StrategyID)
 	msg.Data = data
 	msg.Header.Set(headerCorrelation, id)
+	tracing.ToHeader(ctx, msg.Header)
 	if err := c.NATS().PublishMsg(msg); err != nil {
 		return fmt.Errorf("publish %s: %w", msg.Subject, err)
 	}

@@ -51,6 +51,8 @@ func testConfig(natsURL string) Config {
 type running struct {
 	*Publisher
 	url string
+	// stop stops it and waits for Serve; the test's end does too.
+	stop func()
 }
 
 func start(t testing.TB, cfg Config) *running {
@@ -70,13 +72,18 @@ func start(t testing.TB, cfg Config) *running {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- p.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	})
-	r := &running{Publisher: p, url: "http://" + ln.Addr().String()}
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("serve: %v", err)
+			}
+		})
+	}
+	t.Cleanup(stop)
+	r := &running{Publisher: p, url: "http://" + ln.Addr().String(),
+		stop: stop}
 	natstest.Eventually(t, 5*time.Second, "publisher not ready",
 		func() bool { return r.get(t, "/ready") == http.StatusOK })
 	return r

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/tabot-functions/tabot/shared/tracing"
 )
 
 // errPermanent marks a REST answer that sending again will not change.
@@ -59,6 +61,7 @@ func (c *restClient) once(ctx context.Context, id string, data []byte) error {
 	}
 	req.Header.Set("Content-Type", jsonType)
 	req.Header.Set("Idempotency-Key", id)
+	tracing.ToHTTP(ctx, req.Header)
 	if c.tokenFile != "" {
 		tok, err := readToken(c.tokenFile)
 		if err != nil {

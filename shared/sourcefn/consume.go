@@ -38,7 +38,7 @@ const (
 // a consumer that stops is set up again after RetryDelay.
 func (s *Source) consume(ctx context.Context) error {
 	c, err := natsjs.Connect(ctx, s.cfg.NATSURL,
-		natsjs.WithName("tabot-candle-source"), natsjs.WithLogger(s.log),
+		natsjs.WithName(Name), natsjs.WithLogger(s.log),
 		natsjs.WithStatusFunc(func(up bool) { s.m.Component(CheckNATS, up) }))
 	if err != nil {
 		if ctx.Err() != nil {

@@ -8,6 +8,8 @@ import (
 
 	ce "github.com/cloudevents/sdk-go/v2/event"
 	"github.com/nats-io/nats.go/jetstream"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/zap"
 
 	"github.com/tabot-functions/tabot/shared/candle"
@@ -48,21 +50,45 @@ func (s *Source) window(k candle.Key) *window {
 	return w
 }
 
-// handle processes one candle message and acknowledges it, or asks for
-// its redelivery when a target failed.
+// handle processes one candle message in a span of its own, continuing
+// the trace of the message's traceparent header if it has one.
 func (s *Source) handle(ctx context.Context, msg jetstream.Msg) {
+	ctx, span := s.tracer.Start(tracing.FromHeader(ctx, msg.Headers()),
+		spanName, s.spanOpts...)
+	defer span.End()
+	if span.IsRecording() {
+		span.SetAttributes(tracing.KeyMessagingSystem.String(
+			tracing.MessagingNATS),
+			tracing.KeyDestination.String(msg.Subject()))
+		if md, err := msg.Metadata(); err == nil {
+			span.SetAttributes(
+				tracing.KeyStreamSeq.Int64(int64(md.Sequence.Stream)),
+				tracing.KeyDelivered.Int64(int64(md.NumDelivered)))
+		}
+	}
+	s.process(ctx, msg)
+}
+
+// process acknowledges the candle msg carries once every target took
+// its window, or asks for its redelivery when a target failed.
+func (s *Source) process(ctx context.Context, msg jetstream.Msg) {
 	p, err := candle.DecodeMessage(msg.Subject(), msg.Data())
 	if err != nil {
-		s.reject(msg, outcomeInvalid, metrics.ErrInvalidInput, err)
+		s.reject(ctx, msg, outcomeInvalid, metrics.ErrInvalidInput, err)
 		return
 	}
+	span := trace.SpanFromContext(ctx)
+	if span.IsRecording() {
+		span.SetAttributes(tracing.KeySymbol.String(p.Symbol),
+			tracing.KeyInterval.String(string(p.Interval)))
+	}
 	if !p.Closed {
-		s.sm.candle(outcomeForming)
+		s.outcome(ctx, outcomeForming)
 		s.ack(msg)
 		return
 	}
 	if !s.cfg.AllowSymbol(p.Symbol) {
-		s.sm.candle(outcomeIgnored)
+		s.outcome(ctx, outcomeIgnored)
 		s.ack(msg)
 		return
 	}
@@ -70,13 +96,13 @@ func (s *Source) handle(ctx context.Context, msg jetstream.Msg) {
 	r, err := s.book.Add(p.Symbol, p.Interval, p.Candle)
 	switch {
 	case errors.Is(err, candle.ErrConflict):
-		s.reject(msg, outcomeConflict, metrics.ErrConflict, err)
+		s.reject(ctx, msg, outcomeConflict, metrics.ErrConflict, err)
 		return
 	case err != nil:
-		s.reject(msg, outcomeInvalid, metrics.ErrInvalidInput, err)
+		s.reject(ctx, msg, outcomeInvalid, metrics.ErrInvalidInput, err)
 		return
 	}
-	s.sm.candle(r.Outcome.String())
+	s.outcome(ctx, r.Outcome.String())
 
 	k := candle.Key{Symbol: p.Symbol, Interval: p.Interval}
 	w := s.window(k)
@@ -96,17 +122,30 @@ func (s *Source) handle(ctx context.Context, msg jetstream.Msg) {
 
 	e, err := s.windowEvent(msg.Subject(), p, candles, missing)
 	if err != nil {
-		s.reject(msg, outcomeInvalid, metrics.ErrInvalidInput, err)
+		s.reject(ctx, msg, outcomeInvalid, metrics.ErrInvalidInput, err)
 		return
 	}
-	// A trace the candle's producer started goes on with the window.
-	tracing.ToEvent(tracing.FromHeader(ctx, msg.Headers()), &e)
+	tracing.ToEvent(ctx, &e)
+	if span.IsRecording() {
+		span.SetAttributes(tracing.KeyEventID.String(e.ID()),
+			tracing.KeyCandles.Int(len(candles)),
+			tracing.KeyTargets.Int(len(s.targets)))
+	}
 	if !s.deliver(ctx, msg, w, e) {
+		span.SetStatus(codes.Error, "window not delivered to every target")
 		s.retry(msg)
 		return
 	}
 	w.delivered = max(w.delivered, open)
 	s.ack(msg)
+}
+
+// outcome counts what became of a candle and notes it on the span.
+func (s *Source) outcome(ctx context.Context, outcome string) {
+	s.sm.candle(outcome)
+	if span := trace.SpanFromContext(ctx); span.IsRecording() {
+		span.SetAttributes(tracing.KeyOutcome.String(outcome))
+	}
 }
 
 // deliver posts e to every target that has not taken it yet, renewing
@@ -212,10 +251,12 @@ func (s *Source) backoff(delivered uint64) time.Duration {
 }
 
 // reject terminates a candle that can never succeed: counted, logged on
-// one line, never redelivered, never in the way of the next one.
-func (s *Source) reject(msg jetstream.Msg, outcome string,
-	typ metrics.ErrorType, err error) {
-	s.sm.candle(outcome)
+// one line, noted on the span, never redelivered, never in the way of
+// the next one.
+func (s *Source) reject(ctx context.Context, msg jetstream.Msg,
+	outcome string, typ metrics.ErrorType, err error) {
+	s.outcome(ctx, outcome)
+	trace.SpanFromContext(ctx).RecordError(err)
 	s.m.Error(typ)
 	s.log.Warn("candle rejected", zap.String(keySubject, msg.Subject()),
 		zap.Uint64(keySeq, seq(msg)), logs.ErrorType(string(typ)),

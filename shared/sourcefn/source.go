@@ -8,6 +8,11 @@
 // anything; the consumer is then reset to its ack floor so every candle
 // not yet acknowledged comes again, in stream order, and is processed
 // normally.
+//
+// Tracing: each candle message is processed in a span "process candle",
+// a child of the trace in the message's traceparent header when its
+// producer set one, else the root of a new trace; the window event it
+// sends carries that span in its traceparent and tracestate extensions.
 package sourcefn
 
 import (
@@ -19,6 +24,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/zap"
 
 	"github.com/tabot-functions/tabot/shared/candle"
@@ -28,11 +34,22 @@ import (
 	"github.com/tabot-functions/tabot/shared/strategy"
 )
 
+// Name is the function's name: the job of its Pushgateway group, the
+// service.name of its spans (both unless K_SERVICE names it) and the
+// name of its NATS connection.
+const Name = "tabot-candle-source"
+
 // Readiness and liveness check names.
 const (
 	CheckNATS     = "nats_connection"
 	CheckConsumer = "candle_consumer"
 )
+
+// scope is the instrumentation scope of the function's spans.
+const scope = "github.com/tabot-functions/tabot/shared/sourcefn"
+
+// spanName is the name of the span around one candle message.
+const spanName = "process candle"
 
 // ErrConsumerStopped is the readiness error while the consumer does not
 // run: starting, rebuilding the windows, or stopped.
@@ -52,6 +69,9 @@ type Source struct {
 	book    *candle.Book
 	targets []*target
 	over    map[string]string
+	tracer  trace.Tracer
+	// spanOpts are built once: a slice passed on allocates nothing.
+	spanOpts []trace.SpanStartOption
 
 	conn    atomic.Pointer[natsjs.Conn]
 	running atomic.Bool
@@ -64,6 +84,11 @@ type Source struct {
 	rebuilt      bool
 	rebuildBatch int
 	wg           sync.WaitGroup
+
+	// stopConsumer stops the consumer Serve runs, and consumed is closed
+	// once it returned: the candle in hand finished, NATS drained.
+	stopConsumer context.CancelFunc
+	consumed     chan struct{}
 }
 
 // New returns the candle-source for cfg, which must be valid; reg is the
@@ -86,10 +111,14 @@ func New(cfg Config, reg *strategy.Registry, log *zap.Logger) (*Source,
 		return nil, fmt.Errorf("candle-source: K_CE_OVERRIDES: %w", err)
 	}
 
-	srv := fnhttp.New(cfg.Common, nil, fnhttp.Options{Logger: log})
+	srv := fnhttp.New(cfg.Common, nil,
+		fnhttp.Options{Name: Name, Logger: log})
 	s := &Source{
 		cfg: cfg, min: min, log: log, srv: srv, m: srv.Metrics(),
 		sm: newSourceMetrics(srv.Registry()), book: book, over: over,
+		tracer: srv.Tracer(scope),
+		spanOpts: []trace.SpanStartOption{
+			trace.WithSpanKind(trace.SpanKindConsumer)},
 		windows:      make(map[candle.Key]*window),
 		rebuildBatch: defaultRebuildBatch,
 	}
@@ -104,6 +133,7 @@ func New(cfg Config, reg *strategy.Registry, log *zap.Logger) (*Source,
 	srv.AddReadiness(CheckNATS, s.natsReady)
 	srv.AddReadiness(CheckConsumer, s.consumerReady)
 	srv.AddLiveness(CheckNATS, s.natsLive)
+	srv.OnShutdown(s.stopConsuming)
 	return s, nil
 }
 
@@ -112,8 +142,9 @@ func New(cfg Config, reg *strategy.Registry, log *zap.Logger) (*Source,
 func (s *Source) Handler() http.Handler { return s.srv.Handler() }
 
 // Run serves HTTP on PORT and consumes candles until ctx is cancelled,
-// then shuts down: readiness fails, the candle in hand is finished, NATS
-// is drained, the HTTP server stops.
+// then shuts down: readiness fails, the HTTP server stops, the candle in
+// hand is finished and NATS drained, the spans are flushed, and last the
+// metrics are pushed once more, so the final push counts that candle.
 func (s *Source) Run(ctx context.Context) error {
 	ln, err := net.Listen("tcp", fmt.Sprintf(":%d", s.cfg.Port))
 	if err != nil {
@@ -122,19 +153,41 @@ func (s *Source) Run(ctx context.Context) error {
 	return s.Serve(ctx, ln)
 }
 
-// Serve is Run on the listener ln.
+// Serve is Run on the listener ln. Call it once.
 func (s *Source) Serve(ctx context.Context, ln net.Listener) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	httpErr := make(chan error, 1)
+	ctx, stopServer := context.WithCancel(ctx)
+	defer stopServer()
+	// The consumer stops in the runtime's shutdown hook, not with ctx.
+	consumeCtx, stopConsumer := context.WithCancel(
+		context.WithoutCancel(ctx))
+	defer stopConsumer()
+	s.stopConsumer, s.consumed = stopConsumer, make(chan struct{})
+	var consumeErr error
 	go func() {
-		httpErr <- s.srv.Serve(ctx, ln)
-		cancel() // a failed HTTP server stops the consumer too
+		defer close(s.consumed)
+		consumeErr = s.consume(consumeCtx)
+		stopServer() // a consumer that gives up stops the function
 	}()
 
-	err := s.consume(ctx)
-	cancel()
-	return errors.Join(err, <-httpErr)
+	err := s.srv.Serve(ctx, ln)
+	stopConsumer() // when Serve failed before its shutdown
+	<-s.consumed
+	return errors.Join(err, consumeErr)
+}
+
+// stopConsuming is the shutdown hook: it stops the consumer and waits
+// until it finished the candle in hand and drained NATS.
+func (s *Source) stopConsuming(ctx context.Context) error {
+	if s.stopConsumer == nil {
+		return nil
+	}
+	s.stopConsumer()
+	select {
+	case <-s.consumed:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("stop candle consumer: %w", ctx.Err())
+	}
 }
 
 func (s *Source) natsReady(ctx context.Context) error {

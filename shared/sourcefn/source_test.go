@@ -522,15 +522,16 @@ func TestSlowTargetNoDuplicate(t *testing.T) {
 	pub := newPublisher(t, srv)
 	target := newSink(t)
 	target.setAnswer(func(string, int) int {
-		time.Sleep(600 * time.Millisecond)
+		time.Sleep(1200 * time.Millisecond)
 		return http.StatusOK
 	})
 	cfg := testConfig(srv.URL, target.srv.URL)
-	cfg.AckWait, cfg.SendTimeout = time.Second, 900*time.Millisecond
+	cfg.AckWait, cfg.SendTimeout = 2*time.Second, 1800*time.Millisecond
 	src := start(t, cfg)
 
-	// Both are delivered at once; the second waits 0.6 s, then its post
-	// takes 0.6 s more: past its first ack deadline.
+	// Both are delivered at once; the second waits 1.2 s, then its post
+	// takes 1.2 s more: past its first ack deadline. The 0.8 s left
+	// before that deadline when its turn comes absorb a loaded machine.
 	pub.candle(t0, 100)
 	pub.candle(t0+minute, 101)
 	target.waitIDs(t, id(t0), id(t0+minute))

@@ -16,46 +16,57 @@ import (
 	"github.com/tabot-functions/tabot/shared/strategyfn"
 )
 
-// TestSignalsPushedOnShutdown runs the function with PUSHGATEWAY_URL and
-// K_SERVICE set, as Knative does, and checks the signal it counted is
-// in the Pushgateway under job K_SERVICE once it stopped, though the
-// push interval never elapsed.
+// TestSignalsPushedOnShutdown runs the function with PUSHGATEWAY_URL
+// set, with K_SERVICE as Knative sets it and without, and checks the
+// signal it counted is in the Pushgateway under job K_SERVICE, else
+// tabot-strategy, once it stopped, though the push interval never
+// elapsed.
 func TestSignalsPushedOnShutdown(t *testing.T) {
 	gw := pushtest.Start(t)
-	cfg := config("all")
-	cfg.PushgatewayURL = gw
-	cfg.PushInterval = time.Hour
-	cfg.Service = "strategy-momentum"
-	svc, err := strategyfn.New(cfg, registry(t,
-		&fake{id: "a", history: 3, decide: buy(0.7)}), nil)
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name, service, job string
+	}{
+		{"knative", "strategy-momentum", "strategy-momentum"},
+		{"default", "", strategyfn.Name},
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- svc.Serve(ctx, ln) }()
-	f := &fn{svc: svc, url: "http://" + ln.Addr().String()}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := config("all")
+			cfg.PushgatewayURL = gw
+			cfg.PushInterval = time.Hour
+			cfg.Service = tt.service
+			svc, err := strategyfn.New(cfg, registry(t,
+				&fake{id: "a", history: 3, decide: buy(0.7)}), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error, 1)
+			go func() { done <- svc.Serve(ctx, ln) }()
+			f := &fn{svc: svc, url: "http://" + ln.Addr().String()}
 
-	resp := f.post(t, nil, candleEvent(t, window("BTCUSDT", 5)))
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("status = %d, want 200", resp.StatusCode)
-	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatalf("Serve = %v, want nil", err)
-	}
+			resp := f.post(t, nil, candleEvent(t, window("BTCUSDT", 5)))
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("status = %d, want 200", resp.StatusCode)
+			}
+			cancel()
+			if err := <-done; err != nil {
+				t.Fatalf("Serve = %v, want nil", err)
+			}
 
-	host, _ := os.Hostname()
-	labels := map[string]string{"job": "strategy-momentum",
-		"instance": host, "strategy": "a"}
-	if got := pushed(t, gw, "ta_bot_signals_generated_total",
-		labels); got != 1 {
-		t.Errorf("ta_bot_signals_generated_total %v in the gateway = %v, "+
-			"want 1", labels, got)
+			host, _ := os.Hostname()
+			labels := map[string]string{"job": tt.job,
+				"instance": host, "strategy": "a"}
+			if got := pushed(t, gw, "ta_bot_signals_generated_total",
+				labels); got != 1 {
+				t.Errorf("ta_bot_signals_generated_total %v in the "+
+					"gateway = %v, want 1", labels, got)
+			}
+		})
 	}
 }
 

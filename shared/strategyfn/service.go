@@ -11,6 +11,10 @@
 // succeeded, so a request the caller retries after a failed send is not
 // counted twice. ta_bot_processing_time_seconds is the evaluation time,
 // sending excluded.
+//
+// Tracing: each window is handled in a span "evaluate window", a child of
+// the trace the window event carries; every signal event carries that
+// span in its traceparent extension, to the sink and in the reply.
 package strategyfn
 
 import (
@@ -24,6 +28,7 @@ import (
 
 	ce "github.com/cloudevents/sdk-go/v2/event"
 	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/zap"
 
 	"github.com/tabot-functions/tabot/shared/candle"
@@ -32,7 +37,18 @@ import (
 	"github.com/tabot-functions/tabot/shared/logs"
 	"github.com/tabot-functions/tabot/shared/metrics"
 	"github.com/tabot-functions/tabot/shared/strategy"
+	"github.com/tabot-functions/tabot/shared/tracing"
 )
+
+// Name is the function's name: the job of its Pushgateway group and the
+// service.name of its spans, unless K_SERVICE names it.
+const Name = "tabot-strategy"
+
+// scope is the instrumentation scope of the function's spans.
+const scope = "github.com/tabot-functions/tabot/shared/strategyfn"
+
+// spanName is the name of the span around one window.
+const spanName = "evaluate window"
 
 // sendTimeout bounds one post of a signal to the sink.
 const sendTimeout = 10 * time.Second
@@ -47,6 +63,9 @@ type Service struct {
 	m          *metrics.Metrics
 	sender     *fnhttp.Sender // nil without a sink
 	srv        *fnhttp.Server
+	tracer     trace.Tracer
+	// spanOpts are built once: a slice passed on allocates nothing.
+	spanOpts []trace.SpanStartOption
 }
 
 // New returns the service for cfg, evaluating the strategies of reg that
@@ -84,8 +103,11 @@ func New(cfg Config, reg *strategy.Registry, log *zap.Logger) (*Service,
 		s.sender = fnhttp.NewSender(u, hc)
 	}
 	s.srv = fnhttp.New(cfg.Common, s.Handle, fnhttp.Options{
-		Logger: log, Registry: promReg, Metrics: s.m,
+		Name: Name, Logger: log, Registry: promReg, Metrics: s.m,
 	})
+	s.tracer = s.srv.Tracer(scope)
+	s.spanOpts = []trace.SpanStartOption{
+		trace.WithSpanKind(trace.SpanKindServer)}
 	s.srv.AddReadiness("signal_engine", func(context.Context) error {
 		return nil
 	})
@@ -142,10 +164,27 @@ func (s *Service) Handle(ctx context.Context, e ce.Event) (*ce.Event,
 		return nil, fmt.Errorf("%w: event type %q, want %q",
 			fnhttp.ErrUnsupported, e.Type(), event.TypeCandles)
 	}
+	ctx, span := s.tracer.Start(ctx, spanName, s.spanOpts...)
+	defer span.End()
+	reply, err := s.handle(ctx, span, e)
+	fnhttp.RecordError(span, err)
+	return reply, err
+}
+
+// handle is Handle inside the span.
+func (s *Service) handle(ctx context.Context, span trace.Span,
+	e ce.Event) (*ce.Event, error) {
 	began := time.Now()
 	w, err := event.DecodeWindow(e)
 	if err != nil {
 		return nil, err
+	}
+	if span.IsRecording() {
+		span.SetAttributes(tracing.KeyEventID.String(e.ID()),
+			tracing.KeySymbol.String(w.Symbol),
+			tracing.KeyInterval.String(w.Interval),
+			tracing.KeyCandles.Int(len(w.Candles)),
+			tracing.KeyStrategies.Int(len(s.strategies)))
 	}
 	if !s.cfg.AllowSymbol(w.Symbol) {
 		s.log.Debug("symbol not in SYMBOLS", logs.Symbol(w.Symbol),
@@ -157,11 +196,14 @@ func (s *Service) Handle(ctx context.Context, e ce.Event) (*ce.Event,
 			"least %d", fnhttp.ErrNotReady, len(w.Candles), s.minHistory)
 	}
 
-	signals, err := s.evaluate(w)
+	signals, err := s.evaluate(ctx, w)
 	took := time.Since(began)
 	s.m.Processing(took)
 	if err != nil {
 		return nil, err
+	}
+	if span.IsRecording() {
+		span.SetAttributes(tracing.KeySignals.Int(len(signals)))
 	}
 	if err := s.send(ctx, signals); err != nil {
 		return nil, fnhttp.WithType(metrics.ErrSink, err)
@@ -185,10 +227,12 @@ func (s *Service) Handle(ctx context.Context, e ce.Event) (*ce.Event,
 }
 
 // evaluate runs every strategy over one Input, so each indicator is
-// computed once, and returns the signals in registry order. It fails with
-// ErrNotReady only when no strategy could decide. The backtest evaluates
-// its windows through the same strategy.EvaluateAll.
-func (s *Service) evaluate(w event.Window) ([]signal, error) {
+// computed once, and returns the signals in registry order, their events
+// carrying the trace context of ctx. It fails with ErrNotReady only when
+// no strategy could decide. The backtest evaluates its windows through
+// the same strategy.EvaluateAll.
+func (s *Service) evaluate(ctx context.Context, w event.Window) ([]signal,
+	error) {
 	in := strategy.NewInput(w.Symbol, w.Interval, candle.NewSeries(w.Candles))
 	bounds := strategy.Bounds{Min: s.cfg.MinConfidence,
 		Max: s.cfg.MaxConfidence}
@@ -222,7 +266,7 @@ func (s *Service) evaluate(w event.Window) ([]signal, error) {
 				logs.Strategy(id), logs.Confidence(d.Confidence))
 			continue
 		}
-		e, err := newSignalEvent(id, w, d, s.overrides)
+		e, err := newSignalEvent(ctx, id, w, d, s.overrides)
 		if err != nil {
 			s.m.Error(metrics.ErrInvalidDecision)
 			s.log.Warn("signal refused", logs.Strategy(id),

@@ -2,6 +2,7 @@ package tracing
 
 import (
 	"context"
+	"net/http"
 	"strings"
 
 	"github.com/cloudevents/sdk-go/v2/event"
@@ -44,6 +45,20 @@ func FromHeader(ctx context.Context, h nats.Header) context.Context {
 // to the span context of ctx. h must not be nil.
 func ToHeader(ctx context.Context, h nats.Header) {
 	propagator().Inject(ctx, headerCarrier(h))
+}
+
+// FromHTTP returns ctx with the remote span context carried by the W3C
+// traceparent and tracestate headers of an HTTP request; ctx unchanged
+// when there is none or an invalid one.
+func FromHTTP(ctx context.Context, h http.Header) context.Context {
+	return propagator().Extract(ctx, propagation.HeaderCarrier(h))
+}
+
+// ToHTTP sets the traceparent and tracestate headers of an HTTP request
+// to the span context of ctx, so that a traced receiver, such as a
+// Knative Broker, joins the trace.
+func ToHTTP(ctx context.Context, h http.Header) {
+	propagator().Inject(ctx, propagation.HeaderCarrier(h))
 }
 
 // eventCarrier reads and writes trace context in event extensions.

@@ -33,39 +33,99 @@ type Tracing struct {
 	shutdown func(context.Context) error
 }
 
+// Option configures New.
+type Option func(*options)
+
+type options struct {
+	onError func(error)
+}
+
+// WithErrorHandler has f called with the error of every failed export,
+// the last one at Shutdown included, for instance to log and count it.
+// Without it, failures go to OpenTelemetry's global error handler, which
+// writes them to the standard logger. f must not block for long.
+func WithErrorHandler(f func(error)) Option {
+	return func(o *options) { o.onError = f }
+}
+
 // New returns the tracing of the function named service. With endpoint
 // empty, it records nothing; otherwise it exports every span (unless the
 // incoming trace context says not to sample) in batches over OTLP/HTTP to
 // endpoint + "/v1/traces", the way OTEL_EXPORTER_OTLP_ENDPOINT is read.
-// The exporter's other OTEL_EXPORTER_OTLP_* variables apply as usual.
-func New(ctx context.Context, endpoint, service,
-	version string) (*Tracing, error) {
+// The exporter's other OTEL_EXPORTER_OTLP_* variables apply as usual, and
+// OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES add to or replace the
+// resource's service.name and service.version.
+func New(ctx context.Context, endpoint, service, version string,
+	opts ...Option) (*Tracing, error) {
 	if endpoint == "" {
 		return &Tracing{
 			provider: noop.NewTracerProvider(),
 			shutdown: func(context.Context) error { return nil },
 		}, nil
 	}
-	u, err := url.Parse(endpoint)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") ||
-		u.Host == "" {
-		return nil, fmt.Errorf("%w: %q", ErrEndpoint, endpoint)
+	if err := CheckEndpoint(endpoint); err != nil {
+		return nil, err
+	}
+	var o options
+	for _, opt := range opts {
+		opt(&o)
 	}
 
+	res, err := resource.New(ctx, resource.WithSchemaURL(semconv.SchemaURL),
+		resource.WithAttributes(semconv.ServiceName(service),
+			semconv.ServiceVersion(version)),
+		resource.WithFromEnv())
+	if err != nil {
+		return nil, fmt.Errorf("otel resource: %w", err)
+	}
 	exp, err := otlptracehttp.New(ctx, otlptracehttp.WithEndpointURL(
 		strings.TrimSuffix(endpoint, "/")+"/v1/traces"))
 	if err != nil {
 		return nil, fmt.Errorf("otlp exporter: %w", err)
 	}
-	res := resource.NewWithAttributes(semconv.SchemaURL,
-		semconv.ServiceName(service), semconv.ServiceVersion(version))
+	var se sdktrace.SpanExporter = exp
+	if o.onError != nil {
+		se = reporter{SpanExporter: exp, onError: o.onError}
+	}
 	tp := sdktrace.NewTracerProvider(
-		sdktrace.WithBatcher(exp),
+		sdktrace.WithBatcher(se),
 		sdktrace.WithResource(res),
 		sdktrace.WithSampler(sdktrace.ParentBased(
 			sdktrace.AlwaysSample())),
 	)
 	return &Tracing{provider: tp, shutdown: tp.Shutdown}, nil
+}
+
+// CheckEndpoint reports whether endpoint is an OTLP/HTTP base URL,
+// http(s)://host[:port], for a configuration checked at start.
+func CheckEndpoint(endpoint string) error {
+	u, err := url.Parse(endpoint)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") ||
+		u.Host == "" {
+		return fmt.Errorf("%w: %q", ErrEndpoint, endpoint)
+	}
+	return nil
+}
+
+// reporter hands the exporter's failures to an error handler instead of
+// OpenTelemetry's global one.
+type reporter struct {
+	sdktrace.SpanExporter
+	onError func(error)
+}
+
+func (r reporter) ExportSpans(ctx context.Context,
+	spans []sdktrace.ReadOnlySpan) error {
+	if err := r.SpanExporter.ExportSpans(ctx, spans); err != nil {
+		r.onError(fmt.Errorf("export %d spans: %w", len(spans), err))
+	}
+	return nil
+}
+
+// Enabled reports whether spans are recorded and exported.
+func (t *Tracing) Enabled() bool {
+	_, ok := t.provider.(*sdktrace.TracerProvider)
+	return ok
 }
 
 // Tracer returns the tracer of the named instrumentation scope, such as

@@ -2,11 +2,9 @@ package tracing_test
 
 import (
 	"context"
-	"encoding/hex"
 	"errors"
-	"io"
 	"net/http"
-	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -14,11 +12,9 @@ import (
 	"github.com/cloudevents/sdk-go/v2/event"
 	"github.com/nats-io/nats.go"
 	"go.opentelemetry.io/otel/trace"
-	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
-	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
-	"google.golang.org/protobuf/proto"
 
 	"github.com/tabot-functions/tabot/shared/tracing"
+	"github.com/tabot-functions/tabot/shared/tracing/tracingtest"
 )
 
 const (
@@ -165,7 +161,7 @@ func TestHeaderRoundTrip(t *testing.T) {
 // OTLP/HTTP endpoint: every span has the candle's trace id and the
 // spans chain parent to child.
 func TestOneTraceAcrossFunctions(t *testing.T) {
-	col := newCollector(t)
+	col := tracingtest.Start(t)
 	ctx := context.Background()
 	source := newTracing(t, col.URL())
 	strategy := newTracing(t, col.URL())
@@ -195,30 +191,140 @@ func TestOneTraceAcrossFunctions(t *testing.T) {
 		}
 	}
 
-	spans := col.Spans()
-	if len(spans) != 2 {
-		t.Fatalf("exported %d spans, want 2", len(spans))
+	spans := map[string]tracingtest.Span{}
+	for _, s := range col.Spans() {
+		spans[s.Name] = s
 	}
 	window, evaluate := spans["window"], spans["evaluate"]
-	if window == nil || evaluate == nil {
+	if len(spans) != 2 || window.SpanID == "" || evaluate.SpanID == "" {
 		t.Fatalf("exported spans %v, want window and evaluate", spans)
 	}
-	traceID := hex.EncodeToString(window.GetTraceId())
-	if got := hex.EncodeToString(evaluate.GetTraceId()); got != traceID {
-		t.Errorf("evaluate trace id = %s, want the window's %s", got,
-			traceID)
+	if evaluate.TraceID != window.TraceID {
+		t.Errorf("evaluate trace id = %s, want the window's %s",
+			evaluate.TraceID, window.TraceID)
 	}
-	if got, want := hex.EncodeToString(evaluate.GetParentSpanId()),
-		hex.EncodeToString(window.GetSpanId()); got != want {
-		t.Errorf("evaluate parent = %s, want the window span %s", got, want)
+	if evaluate.ParentID != window.SpanID {
+		t.Errorf("evaluate parent = %s, want the window span %s",
+			evaluate.ParentID, window.SpanID)
 	}
-	want := "00-" + traceID + "-" +
-		hex.EncodeToString(evaluate.GetSpanId()) + "-01"
+	want := "00-" + window.TraceID + "-" + evaluate.SpanID + "-01"
 	if got := h.Get(tracing.ExtTraceParent); got != want {
 		t.Errorf("NATS traceparent = %q, want %q", got, want)
 	}
-	if got := col.Service(traceID); len(got) != 1 || got[0] != "tabot-test" {
-		t.Errorf("service names = %v, want [tabot-test]", got)
+	for _, s := range col.Spans() {
+		if s.Service != "tabot-test" {
+			t.Errorf("span %s from service %q, want tabot-test",
+				s.Name, s.Service)
+		}
+	}
+}
+
+func TestHTTPRoundTrip(t *testing.T) {
+	tests := []struct {
+		name  string
+		in    http.Header
+		valid bool
+	}{
+		{"canonical", http.Header{"Traceparent": {traceparent}}, true},
+		{"with tracestate", http.Header{"Traceparent": {traceparent},
+			"Tracestate": {"vendor=abc"}}, true},
+		{"ce header only", http.Header{"Ce-Traceparent": {traceparent}},
+			false},
+		{"absent", http.Header{}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := tracing.FromHTTP(context.Background(), tt.in)
+			if got := trace.SpanContextFromContext(ctx).IsValid(); got !=
+				tt.valid {
+				t.Fatalf("span context valid = %v, want %v", got, tt.valid)
+			}
+			out := http.Header{}
+			tracing.ToHTTP(ctx, out)
+			want := ""
+			if tt.valid {
+				want = traceparent
+			}
+			if got := out.Get("Traceparent"); got != want {
+				t.Errorf("Traceparent = %q, want %q", got, want)
+			}
+			if got, want := out.Get("Tracestate"),
+				tt.in.Get("Tracestate"); tt.valid && got != want {
+				t.Errorf("Tracestate = %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+// OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES take part in the
+// resource, as operators expect of an OpenTelemetry SDK.
+func TestResourceFromEnvironment(t *testing.T) {
+	t.Setenv("OTEL_SERVICE_NAME", "strategy-trend")
+	t.Setenv("OTEL_RESOURCE_ATTRIBUTES", "k8s.pod.name=strategy-7d9")
+	col := tracingtest.Start(t)
+	tr := newTracing(t, col.URL())
+
+	_, span := tr.Tracer("test").Start(context.Background(), "evaluate")
+	span.End()
+	if err := tr.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+
+	spans := col.Spans()
+	if len(spans) != 1 || spans[0].Service != "strategy-trend" {
+		t.Fatalf("spans %+v, want one from service strategy-trend", spans)
+	}
+}
+
+func TestBadResourceAttributes(t *testing.T) {
+	t.Setenv("OTEL_RESOURCE_ATTRIBUTES", "k8s.pod.name")
+	_, err := tracing.New(context.Background(), "http://collector:4318",
+		"tabot-test", "1")
+	if err == nil || !strings.Contains(err.Error(), "resource") {
+		t.Errorf("New = %v, want a resource error", err)
+	}
+}
+
+// A refused export goes to the error handler, the last one at Shutdown
+// included, and never to the standard logger.
+func TestExportErrorHandler(t *testing.T) {
+	col := tracingtest.Start(t)
+	col.Fail(http.StatusBadRequest)
+	var mu sync.Mutex
+	var errs []error
+	tr, err := tracing.New(context.Background(), col.URL(), "tabot-test",
+		"1", tracing.WithErrorHandler(func(err error) {
+			mu.Lock()
+			defer mu.Unlock()
+			errs = append(errs, err)
+		}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !tr.Enabled() {
+		t.Error("Enabled = false with an endpoint")
+	}
+
+	_, span := tr.Tracer("test").Start(context.Background(), "evaluate")
+	span.End()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := tr.Shutdown(ctx); err != nil {
+		t.Errorf("Shutdown = %v, want nil: the handler has the failure",
+			err)
+	}
+
+	mu.Lock()
+	defer mu.Unlock()
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "400") {
+		t.Errorf("handler got %v, want one error naming the 400", errs)
+	}
+}
+
+func TestDisabled(t *testing.T) {
+	tr := newTracing(t, "")
+	if tr.Enabled() {
+		t.Error("Enabled = true without an endpoint")
 	}
 }
 
@@ -245,82 +351,4 @@ func newEvent(tb testing.TB) event.Event {
 	e.SetSource("/tabot/test")
 	e.SetType("io.tabot.test.v1")
 	return e
-}
-
-// collector is an OTLP/HTTP trace receiver on 127.0.0.1.
-type collector struct {
-	srv      *httptest.Server
-	mu       sync.Mutex
-	spans    map[string]*tracepb.Span
-	services map[string][]string
-}
-
-func newCollector(tb testing.TB) *collector {
-	tb.Helper()
-	c := &collector{spans: map[string]*tracepb.Span{},
-		services: map[string][]string{}}
-	c.srv = httptest.NewServer(http.HandlerFunc(c.export))
-	tb.Cleanup(c.srv.Close)
-	return c
-}
-
-func (c *collector) URL() string { return c.srv.URL }
-
-func (c *collector) export(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path != "/v1/traces" || r.Method != http.MethodPost {
-		http.NotFound(w, r)
-		return
-	}
-	body, err := io.ReadAll(r.Body)
-	var req coltracepb.ExportTraceServiceRequest
-	if err == nil {
-		err = proto.Unmarshal(body, &req)
-	}
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-
-	c.mu.Lock()
-	for _, rs := range req.GetResourceSpans() {
-		var service string
-		for _, kv := range rs.GetResource().GetAttributes() {
-			if kv.GetKey() == "service.name" {
-				service = kv.GetValue().GetStringValue()
-			}
-		}
-		for _, ss := range rs.GetScopeSpans() {
-			for _, s := range ss.GetSpans() {
-				c.spans[s.GetName()] = s
-				id := hex.EncodeToString(s.GetTraceId())
-				c.services[id] = appendNew(c.services[id], service)
-			}
-		}
-	}
-	c.mu.Unlock()
-
-	resp, _ := proto.Marshal(&coltracepb.ExportTraceServiceResponse{})
-	w.Header().Set("Content-Type", "application/x-protobuf")
-	w.Write(resp)
-}
-
-func (c *collector) Spans() map[string]*tracepb.Span {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.spans
-}
-
-func (c *collector) Service(traceID string) []string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.services[traceID]
-}
-
-func appendNew(s []string, v string) []string {
-	for _, x := range s {
-		if x == v {
-			return s
-		}
-	}
-	return append(s, v)
 }
