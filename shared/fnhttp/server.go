@@ -246,7 +246,7 @@ func (s *Server) Run(ctx context.Context) error {
 // once more. Call Serve once: the tracing ends with it.
 //
 // With PUSHGATEWAY_URL set, the registry is pushed every PUSH_INTERVAL
-// to the group of job and instance (see Options.Job). A failed push is
+// to the group of job and instance (see Options.Name). A failed push is
 // logged and counted in ta_bot_errors_total{type="push"}; it never
 // fails Serve, so monitoring never changes the exit status.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
