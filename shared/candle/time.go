@@ -1,9 +1,14 @@
 package candle
 
 import (
+	"errors"
 	"fmt"
 	"time"
 )
+
+// ErrNotClosed is wrapped, beside ErrInvalid, by CheckClosed's error: the
+// candle closes after now, so it is not a closed candle yet.
+var ErrNotClosed = errors.New("not closed")
 
 // The plausible range of open times, in ms since the epoch: from
 // 2009-01-01 (before any crypto exchange) up to, not including,
@@ -34,6 +39,23 @@ func ValidateOpenTime(ms int64) error {
 	}
 	return fmt.Errorf("%w: open_time %d is not in milliseconds between "+
 		"2009 and 2100", ErrInvalid, ms)
+}
+
+// CheckClosed returns nil when the candle of iv opening at openTime has
+// closed by now, its close (iv.Next(openTime)) at most skew after now,
+// and an error wrapping ErrInvalid and ErrNotClosed that names the open
+// time and now otherwise. skew allows for a producer whose clock runs a
+// little ahead.
+func CheckClosed(openTime int64, iv Interval, now time.Time,
+	skew time.Duration) error {
+	closeTime := iv.Next(openTime)
+	if closeTime <= now.Add(skew).UnixMilli() {
+		return nil
+	}
+	return fmt.Errorf("%w: %w: %s candle opening at %d (%s) closes at %s, "+
+		"after now %s (clock skew allowed %s)", ErrInvalid, ErrNotClosed,
+		iv, openTime, formatMillis(openTime), formatMillis(closeTime),
+		now.UTC().Format(time.RFC3339), skew)
 }
 
 // Time returns ms since the epoch as a UTC time.
