@@ -303,7 +303,7 @@ func startPipeline(ctx context.Context, o runOptions, ids []string,
 		Targets: []string{p.strategyURL}, SendTimeout: 30 * time.Second,
 		AckWait: time.Minute, MaxAckPending: 1000,
 		RetryDelay: 100 * time.Millisecond, MaxRetryDelay: 5 * time.Second,
-		Replay: true}
+		ClockSkew: sourcefn.DefaultClockSkew, Replay: true}
 	p.reg, p.log = reg, log
 	if err := p.startSource(ctx); err != nil {
 		return nil, err

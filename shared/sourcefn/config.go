@@ -57,7 +57,20 @@ type Config struct {
 	// default a new Durable rebuilds the windows from the history and
 	// decides only on candles that arrive after it.
 	Replay bool `envconfig:"REPLAY" default:"false"`
+	// ClockSkew is how far after now a candle's close may lie for the
+	// candle to count as closed: room for a producer whose clock runs a
+	// little ahead (CLOCK_SKEW, 0 to MaxClockSkew). A candle closing
+	// later is refused as invalid input.
+	ClockSkew time.Duration `envconfig:"CLOCK_SKEW" default:"1m"`
 }
+
+// Clock skew bounds: the default of ClockSkew and the largest value
+// Validate takes; more would let candles of short intervals in before
+// they close.
+const (
+	DefaultClockSkew = time.Minute
+	MaxClockSkew     = time.Hour
+)
 
 // Validate checks every value of c.
 func (c Config) Validate() error {
@@ -134,6 +147,10 @@ func (c Config) checkTimes() error {
 		return fmt.Errorf("RETRY_DELAY %v and MAX_RETRY_DELAY %v: want "+
 			"0 < RETRY_DELAY <= MAX_RETRY_DELAY", c.RetryDelay,
 			c.MaxRetryDelay)
+	}
+	if c.ClockSkew < 0 || c.ClockSkew > MaxClockSkew {
+		return fmt.Errorf("CLOCK_SKEW %v: want 0 to %v", c.ClockSkew,
+			MaxClockSkew)
 	}
 	return nil
 }

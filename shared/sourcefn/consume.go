@@ -224,7 +224,7 @@ func (s *Source) rebuild(ctx context.Context, js jetstream.JetStream,
 	if err != nil {
 		return fmt.Errorf("rebuild: %w", err)
 	}
-	n := 0
+	n, future, lastFuture := 0, 0, error(nil)
 	for done := false; !done; {
 		batch, err := oc.FetchNoWait(s.rebuildBatch)
 		if err != nil {
@@ -241,8 +241,12 @@ func (s *Source) rebuild(ctx context.Context, js jetstream.JetStream,
 				done = true
 				continue
 			}
-			if s.restore(msg) {
+			switch err := s.restore(msg); {
+			case err == nil:
 				n++
+			case errors.Is(err, candle.ErrNotClosed):
+				future++
+				lastFuture = err
 			}
 			done = md.Sequence.Stream == upto
 		}
@@ -252,24 +256,42 @@ func (s *Source) rebuild(ctx context.Context, js jetstream.JetStream,
 		done = done || got == 0
 	}
 	s.rebuilt = true
+	if future > 0 {
+		s.log.Warn("candles not closed left out of the windows",
+			zap.Int(keyCandles, future), zap.Error(lastFuture))
+	}
 	s.log.Info("windows rebuilt", zap.Int(keyCandles, n),
 		zap.Int(keyWindows, len(s.windows)))
 	return nil
 }
 
-// restore adds an already processed candle to its window; it reports
-// whether the candle is in the book.
-func (s *Source) restore(msg jetstream.Msg) bool {
+// errSkipped is restore's error for a candle processing left out too.
+var errSkipped = errors.New("not a closed candle of the windows")
+
+// restore adds an already processed candle to its window; it returns
+// nil when the candle is in the book. A candle that has not closed by
+// now is left out (ErrNotClosed): processing refused it, and a window
+// rebuilt around it would take every real candle after it for late.
+func (s *Source) restore(msg jetstream.Msg) error {
 	p, err := candle.DecodeMessage(msg.Subject(), msg.Data())
 	if err != nil || !p.Closed {
-		return false
+		return errSkipped
 	}
-	if _, err := s.book.Restore(p.Symbol, p.Interval, p.Candle); err != nil {
-		return false
+	open := p.Candle.OpenTime
+	if err := candle.CheckClosed(open, p.Interval, s.now(),
+		s.cfg.ClockSkew); err != nil {
+		return err
+	}
+	r, err := s.book.Restore(p.Symbol, p.Interval, p.Candle)
+	if err != nil {
+		return errSkipped
 	}
 	w := s.window(candle.Key{Symbol: p.Symbol, Interval: p.Interval})
-	w.delivered = max(w.delivered, p.Candle.OpenTime)
-	return true
+	w.delivered = max(w.delivered, open)
+	if r.Outcome == candle.Appended {
+		w.newest = open
+	}
+	return nil
 }
 
 func sleep(ctx context.Context, d time.Duration) {

@@ -20,8 +20,19 @@ import (
 	"github.com/tabot-functions/tabot/shared/tracing"
 )
 
-// keyCandles is the log field of a number of candles.
-const keyCandles = logs.KeyCandles
+// Log field keys of candles.
+const (
+	keyCandles  = logs.KeyCandles
+	keyOutcome  = "outcome"
+	keyOpenTime = "open_time"
+	keyNewest   = "newest_open_time"
+	keyLateRun  = "late_in_a_row"
+)
+
+// lateWarnAfter is the run of late candles in a row on one window from
+// which it is logged as a warning, and again at each doubling: the
+// newest candle may be wrong (from the future), or a backfill runs.
+const lateWarnAfter = 4
 
 // window is the delivery state of one window of the book.
 type window struct {
@@ -33,6 +44,10 @@ type window struct {
 	// the targets that took it, so a retry skips them.
 	sending string
 	done    map[*target]bool
+	// newest is the open time of the newest candle in the window, and
+	// late the number of late candles in a row since it came.
+	newest int64
+	late   int
 }
 
 // target is one URL windows are posted to.
@@ -92,6 +107,13 @@ func (s *Source) process(ctx context.Context, msg jetstream.Msg) {
 		s.ack(msg)
 		return
 	}
+	// A candle from the future would become the newest of its window and
+	// make every real candle after it late, silencing the window.
+	if err := candle.CheckClosed(p.Candle.OpenTime, p.Interval, s.now(),
+		s.cfg.ClockSkew); err != nil {
+		s.reject(ctx, msg, outcomeInvalid, metrics.ErrInvalidInput, err)
+		return
+	}
 
 	r, err := s.book.Add(p.Symbol, p.Interval, p.Candle)
 	switch {
@@ -107,6 +129,7 @@ func (s *Source) process(ctx context.Context, msg jetstream.Msg) {
 	k := candle.Key{Symbol: p.Symbol, Interval: p.Interval}
 	w := s.window(k)
 	open := p.Candle.OpenTime
+	s.noteLate(msg, w, r.Outcome, open)
 	candles, missing := r.Candles, r.Missing
 	switch {
 	case r.Emit:
@@ -138,6 +161,32 @@ func (s *Source) process(ctx context.Context, msg jetstream.Msg) {
 	}
 	w.delivered = max(w.delivered, open)
 	s.ack(msg)
+}
+
+// noteLate keeps the run of late candles of w: each late (inserted or
+// dropped) candle is logged at debug, and a run reaching lateWarnAfter,
+// then each doubling of it, as a warning; a new newest candle ends it.
+func (s *Source) noteLate(msg jetstream.Msg, w *window, o candle.Outcome,
+	open int64) {
+	switch o {
+	case candle.Appended:
+		w.newest, w.late = open, 0
+		return
+	case candle.Inserted, candle.Dropped:
+	default:
+		return
+	}
+	w.late++
+	fields := []zap.Field{zap.String(keySubject, msg.Subject()),
+		zap.Uint64(keySeq, seq(msg)), zap.String(keyOutcome, o.String()),
+		zap.Time(keyOpenTime, candle.Time(open)),
+		zap.Time(keyNewest, candle.Time(w.newest)),
+		zap.Int(keyLateRun, w.late)}
+	s.log.Debug("late candle: no window sent", fields...)
+	if w.late >= lateWarnAfter && w.late&(w.late-1) == 0 {
+		s.log.Warn("late candles in a row: is the newest candle wrong?",
+			fields...)
+	}
 }
 
 // outcome counts what became of a candle and notes it on the span.

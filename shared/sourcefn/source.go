@@ -23,6 +23,7 @@ import (
 	"net/http"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/zap"
@@ -70,6 +71,8 @@ type Source struct {
 	targets []*target
 	over    map[string]string
 	tracer  trace.Tracer
+	// now is the clock a candle's close is checked against.
+	now func() time.Time
 	// spanOpts are built once: a slice passed on allocates nothing.
 	spanOpts []trace.SpanStartOption
 
@@ -116,7 +119,7 @@ func New(cfg Config, reg *strategy.Registry, log *zap.Logger) (*Source,
 	s := &Source{
 		cfg: cfg, min: min, log: log, srv: srv, m: srv.Metrics(),
 		sm: newSourceMetrics(srv.Registry()), book: book, over: over,
-		tracer: srv.Tracer(scope),
+		tracer: srv.Tracer(scope), now: time.Now,
 		spanOpts: []trace.SpanStartOption{
 			trace.WithSpanKind(trace.SpanKindConsumer)},
 		windows:      make(map[candle.Key]*window),

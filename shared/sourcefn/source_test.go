@@ -17,6 +17,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus/testutil"
+	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest"
 
 	"github.com/tabot-functions/tabot/shared/event"
@@ -160,6 +161,7 @@ func testConfig(natsURL string, targets ...string) Config {
 		MaxAckPending: 100,
 		RetryDelay:    50 * time.Millisecond,
 		MaxRetryDelay: 200 * time.Millisecond,
+		ClockSkew:     DefaultClockSkew,
 	}
 }
 
@@ -173,9 +175,20 @@ type running struct {
 // start runs a Source for cfg until the test ends or stop is called.
 func start(t testing.TB, cfg Config) *running {
 	t.Helper()
-	src, err := New(cfg, strategy.Default(), zaptest.NewLogger(t))
+	return startWith(t, cfg, zaptest.NewLogger(t), nil)
+}
+
+// startWith is start with the Source logging to log and, unless now is
+// nil, reading its clock from now.
+func startWith(t testing.TB, cfg Config, log *zap.Logger,
+	now func() time.Time) *running {
+	t.Helper()
+	src, err := New(cfg, strategy.Default(), log)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if now != nil {
+		src.now = now
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -446,6 +459,8 @@ func TestBadPayloadDoesNotBlock(t *testing.T) {
 		{"bad subject", "candles.btc", `{}`},
 		{"high below low", subject, `{"open_time":1699999980000,"open":1,` +
 			`"high":0.5,"low":1,"close":1,"volume":1}`},
+		{"not closed by the clock", subject, `{"open_time":4070908800000,` +
+			`"open":1,"high":2,"low":1,"close":1,"volume":1}`}, // 2099
 	}
 	for _, b := range bad {
 		pub.raw(b.subj, b.data)
@@ -776,6 +791,9 @@ func TestConfigValidate(t *testing.T) {
 		{"subject outside", func(c *Config) { c.Subjects = []string{"ticks.>"} }, false},
 		{"retry above max", func(c *Config) { c.RetryDelay = time.Hour }, false},
 		{"max ack pending", func(c *Config) { c.MaxAckPending = 0 }, false},
+		{"no clock skew", func(c *Config) { c.ClockSkew = 0 }, true},
+		{"clock skew negative", func(c *Config) { c.ClockSkew = -time.Second }, false},
+		{"clock skew above max", func(c *Config) { c.ClockSkew = 2 * time.Hour }, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -806,6 +824,7 @@ func TestConfigFromEnvironment(t *testing.T) {
 		"WINDOW_SIZE":    {strconv.Itoa(c.WindowSize), "500"},
 		"ACK_WAIT":       {c.AckWait.String(), "30s"},
 		"SUBJECTS":       {fmt.Sprint(c.Subjects), "[candles.>]"},
+		"CLOCK_SKEW":     {c.ClockSkew.String(), "1m0s"},
 	}
 	for k, v := range checks {
 		if v[0] != v[1] {
