@@ -27,6 +27,10 @@ func TestRunStopsOnBadConfig(t *testing.T) {
 			"WINDOW_SIZE": "many"}, "WINDOW_SIZE"},
 		{"min candles", map[string]string{"TARGETS": "http://a",
 			"WINDOW_SIZE": "10", "MIN_CANDLES": "11"}, "MIN_CANDLES"},
+		{"clock skew", map[string]string{"TARGETS": "http://a",
+			"CLOCK_SKEW": "2h"}, "CLOCK_SKEW"},
+		{"clock skew negative", map[string]string{"TARGETS": "http://a",
+			"CLOCK_SKEW": "-1s"}, "CLOCK_SKEW"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
