@@ -53,8 +53,11 @@ func (v bandFadeValues) decide() *Decision {
 		c[0] <= c[1] {
 		return nil
 	}
-	return newTrade(Buy, 0.72, c[0], 0.98*v.lower, v.middle,
+	stop, target := 0.98*v.lower, v.middle
+	return newTrade(Buy, 0.72, c[0], stop, target,
 		map[string]any{
+			"stop_loss":           stop,
+			"take_profit":         target,
 			"bb_lower":            v.lower,
 			"bb_middle":           v.middle,
 			"bb_upper":            v.upper,

@@ -21,16 +21,16 @@ func (BearTrapSell) History() int { return indicator.SettleEMA(80) + 3 }
 
 // Evaluate implements Strategy.
 func (BearTrapSell) Evaluate(in *Input) (*Decision, error) {
-	var r laggedReader
+	var r lagReader
 	e80 := in.EMA(80)
 	cur := r.shape(in, 0)
-	s0 := r.at(e80, 0)
+	s0 := r.at("ema80", e80, 0)
 	held := true
 	for lag := 0; lag < 4; lag++ {
-		held = held && r.at(in.Close, lag) < r.at(e80, lag)
+		held = held && r.at("close", in.Close, lag) < r.at("ema80", e80, lag)
 	}
-	if err := r.err(); err != nil {
-		return nil, err
+	if r.err != nil {
+		return nil, r.err
 	}
 
 	if !(cur.high > s0 && cur.close < s0 && held) {

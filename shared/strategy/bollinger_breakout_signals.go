@@ -22,12 +22,13 @@ func (BollingerBreakoutSignals) History() int { return 20 }
 
 // Evaluate implements Strategy.
 func (BollingerBreakoutSignals) Evaluate(in *Input) (*Decision, error) {
-	var r laggedReader
+	var r lagReader
 	b := in.BBands(20, 2)
-	c := r.at(in.Close, 0)
-	u, m, l := r.at(b.Upper, 0), r.at(b.Middle, 0), r.at(b.Lower, 0)
-	if err := r.err(); err != nil {
-		return nil, err
+	c := r.at("close", in.Close, 0)
+	u, m, l := r.at("bb_upper", b.Upper, 0), r.at("bb_middle", b.Middle, 0),
+		r.at("bb_lower", b.Lower, 0)
+	if r.err != nil {
+		return nil, r.err
 	}
 
 	var (

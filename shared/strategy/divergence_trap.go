@@ -59,8 +59,11 @@ func (v divergenceValues) decide() *Decision {
 		return nil
 	}
 	stop := 0.99 * v.lowest10
-	return newTrade(Buy, 0.66, v.close, stop, riskTarget(v.close, stop, 2),
+	target := riskTarget(v.close, stop, 2)
+	return newTrade(Buy, 0.66, v.close, stop, target,
 		map[string]any{
+			"stop_loss":         stop,
+			"take_profit":       target,
 			"rsi":               v.rsi,
 			"divergence_type":   "regular_bullish",
 			"oversold":          true,

@@ -27,11 +27,11 @@ func (DojiReversal) History() int { return 10 }
 
 // Evaluate implements Strategy.
 func (DojiReversal) Evaluate(in *Input) (*Decision, error) {
-	var r laggedReader
+	var r lagReader
 	cur := r.shape(in, 0)
-	sma := r.at(in.SMA(10), 0)
-	if err := r.err(); err != nil {
-		return nil, err
+	sma := r.at("sma10", in.SMA(10), 0)
+	if r.err != nil {
+		return nil, r.err
 	}
 
 	if cur.span < flatFrac*cur.close {

@@ -28,13 +28,14 @@ func (EMAAlignmentBearish) History() int {
 
 // Evaluate implements Strategy.
 func (EMAAlignmentBearish) Evaluate(in *Input) (*Decision, error) {
-	var r laggedReader
+	var r lagReader
 	e8, e80 := in.EMA(8), in.EMA(80)
 	cur := r.shape(in, 0)
-	f0, f1, f2 := r.at(e8, 0), r.at(e8, 1), r.at(e8, 2)
-	s0, s1, s2 := r.at(e80, 0), r.at(e80, 1), r.at(e80, 2)
-	if err := r.err(); err != nil {
-		return nil, err
+	f0, f1, f2 := r.at("ema8", e8, 0), r.at("ema8", e8, 1), r.at("ema8", e8, 2)
+	s0, s1, s2 := r.at("ema80", e80, 0), r.at("ema80", e80, 1),
+		r.at("ema80", e80, 2)
+	if r.err != nil {
+		return nil, r.err
 	}
 
 	df1, df2, ds1, ds2 := f0-f1, f1-f2, s0-s1, s1-s2

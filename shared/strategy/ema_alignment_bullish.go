@@ -23,13 +23,14 @@ func (EMAAlignmentBullish) History() int {
 
 // Evaluate implements Strategy.
 func (EMAAlignmentBullish) Evaluate(in *Input) (*Decision, error) {
-	var r laggedReader
+	var r lagReader
 	e8, e80 := in.EMA(8), in.EMA(80)
-	c := r.at(in.Close, 0)
-	f0, f1, f2 := r.at(e8, 0), r.at(e8, 1), r.at(e8, 2)
-	s0, s1, s2 := r.at(e80, 0), r.at(e80, 1), r.at(e80, 2)
-	if err := r.err(); err != nil {
-		return nil, err
+	c := r.at("close", in.Close, 0)
+	f0, f1, f2 := r.at("ema8", e8, 0), r.at("ema8", e8, 1), r.at("ema8", e8, 2)
+	s0, s1, s2 := r.at("ema80", e80, 0), r.at("ema80", e80, 1),
+		r.at("ema80", e80, 2)
+	if r.err != nil {
+		return nil, r.err
 	}
 
 	if !(c > f0 && c > s0 && f0 > s0) ||

@@ -50,16 +50,16 @@ func (EMAMomentumReversal) History() int {
 
 // Evaluate implements Strategy.
 func (EMAMomentumReversal) Evaluate(in *Input) (*Decision, error) {
-	var r laggedReader
+	var r lagReader
 	e9 := in.EMA(9)
 	var ema, low [7]float64
 	for lag := range ema {
-		ema[lag], low[lag] = r.at(e9, lag), r.at(in.Low, lag)
+		ema[lag], low[lag] = r.at("ema9", e9, lag), r.at("low", in.Low, lag)
 	}
 	cur := r.shape(in, 0)
-	c1, c2 := r.at(in.Close, 1), r.at(in.Close, 2)
-	if err := r.err(); err != nil {
-		return nil, err
+	c1, c2 := r.at("close", in.Close, 1), r.at("close", in.Close, 2)
+	if r.err != nil {
+		return nil, r.err
 	}
 
 	var slope [5]float64

@@ -36,19 +36,20 @@ func (EMAPullbackContinuation) History() int {
 
 // Evaluate implements Strategy.
 func (EMAPullbackContinuation) Evaluate(in *Input) (*Decision, error) {
-	var r laggedReader
+	var r lagReader
 	e9, e20, e30 := in.EMA(9), in.EMA(20), in.EMA(30)
 	cur := r.shape(in, 0)
-	prevHigh := r.at(in.High, 1)
-	n9, n20, n30 := r.at(e9, 0), r.at(e20, 0), r.at(e30, 0)
+	prevHigh := r.at("high", in.High, 1)
+	n9, n20, n30 := r.at("ema9", e9, 0), r.at("ema20", e20, 0),
+		r.at("ema30", e30, 0)
 	above, below := true, true
 	for lag := 0; lag < 4; lag++ {
-		c, e := r.at(in.Close, lag), r.at(e20, lag)
+		c, e := r.at("close", in.Close, lag), r.at("ema20", e20, lag)
 		above = above && c > e
 		below = below && c < e
 	}
-	if err := r.err(); err != nil {
-		return nil, err
+	if r.err != nil {
+		return nil, r.err
 	}
 
 	var action Action

@@ -27,12 +27,12 @@ func (EMASlopeReversalSell) History() int {
 
 // Evaluate implements Strategy.
 func (EMASlopeReversalSell) Evaluate(in *Input) (*Decision, error) {
-	var r laggedReader
+	var r lagReader
 	e9 := in.EMA(9)
 	cur := r.shape(in, 0)
-	n0, n1, n2 := r.at(e9, 0), r.at(e9, 1), r.at(e9, 2)
-	if err := r.err(); err != nil {
-		return nil, err
+	n0, n1, n2 := r.at("ema9", e9, 0), r.at("ema9", e9, 1), r.at("ema9", e9, 2)
+	if r.err != nil {
+		return nil, r.err
 	}
 
 	slope, prevSlope := n0-n1, n1-n2

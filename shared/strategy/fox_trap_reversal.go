@@ -37,24 +37,25 @@ func (FoxTrapReversal) History() int { return indicator.SettleEMA(80) + 5 }
 
 // Evaluate implements Strategy.
 func (FoxTrapReversal) Evaluate(in *Input) (*Decision, error) {
-	var r laggedReader
+	var r lagReader
 	e8, e20, e80 := in.EMA(8), in.EMA(20), in.EMA(80)
 	cur := r.shape(in, 0)
-	f0, m0, s0 := r.at(e8, 0), r.at(e20, 0), r.at(e80, 0)
+	f0, m0, s0 := r.at("ema8", e8, 0), r.at("ema20", e20, 0),
+		r.at("ema80", e80, 0)
 	upTrend, downTrend := true, true
 	for lag := 0; lag < 6; lag++ {
-		f, s := r.at(e8, lag), r.at(e80, lag)
+		f, s := r.at("ema8", e8, lag), r.at("ema80", e80, lag)
 		upTrend = upTrend && f > s
 		downTrend = downTrend && f < s
 	}
 	var highAbove, lowBelow bool
 	for lag := 1; lag <= 2; lag++ {
-		f := r.at(e8, lag)
-		highAbove = highAbove || r.at(in.High, lag) > f
-		lowBelow = lowBelow || r.at(in.Low, lag) < f
+		f := r.at("ema8", e8, lag)
+		highAbove = highAbove || r.at("high", in.High, lag) > f
+		lowBelow = lowBelow || r.at("low", in.Low, lag) < f
 	}
-	if err := r.err(); err != nil {
-		return nil, err
+	if r.err != nil {
+		return nil, r.err
 	}
 
 	var action Action

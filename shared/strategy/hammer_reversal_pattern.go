@@ -23,16 +23,16 @@ func (HammerReversalPattern) History() int { return 5 }
 
 // Evaluate implements Strategy.
 func (HammerReversalPattern) Evaluate(in *Input) (*Decision, error) {
-	var r laggedReader
+	var r lagReader
 	cur := r.shape(in, 0)
 	higher := 0
 	for lag := 1; lag <= 4; lag++ {
-		if cur.close < r.at(in.Close, lag) {
+		if cur.close < r.at("close", in.Close, lag) {
 			higher++
 		}
 	}
-	if err := r.err(); err != nil {
-		return nil, err
+	if r.err != nil {
+		return nil, r.err
 	}
 
 	if cur.body == 0 || cur.span == 0 {

@@ -77,8 +77,11 @@ func (v ichimokuValues) decide() *Decision {
 	if v.volumeSMA > 0 && v.volume/v.volumeSMA > 1.5 {
 		conf += 5
 	}
-	return newTrade(a, percent(min(conf, 90)), v.close, v.kijun,
-		riskTarget(v.close, v.kijun, 2), map[string]any{
+	stop, target := v.kijun, riskTarget(v.close, v.kijun, 2)
+	return newTrade(a, percent(min(conf, 90)), v.close, stop, target,
+		map[string]any{
+			"stop_loss":         stop,
+			"take_profit":       target,
 			"tenkan_sen":        v.tenkan,
 			"kijun_sen":         v.kijun,
 			"senkou_span_a":     v.spanA,

@@ -26,19 +26,20 @@ func (InsideBarBreakout) History() int {
 
 // Evaluate implements Strategy.
 func (InsideBarBreakout) Evaluate(in *Input) (*Decision, error) {
-	var r laggedReader
+	var r lagReader
 	e8, e80 := in.EMA(8), in.EMA(80)
 	cur, prev := r.shape(in, 0), r.shape(in, 1)
-	f0, f1, f2 := r.at(e8, 0), r.at(e8, 1), r.at(e8, 2)
-	s0, s1, s2 := r.at(e80, 0), r.at(e80, 1), r.at(e80, 2)
+	f0, f1, f2 := r.at("ema8", e8, 0), r.at("ema8", e8, 1), r.at("ema8", e8, 2)
+	s0, s1, s2 := r.at("ema80", e80, 0), r.at("ema80", e80, 1),
+		r.at("ema80", e80, 2)
 	above := true
 	for lag := 0; lag < 4; lag++ {
-		if !(r.at(in.Close, lag) > r.at(e8, lag)) {
+		if !(r.at("close", in.Close, lag) > r.at("ema8", e8, lag)) {
 			above = false
 		}
 	}
-	if err := r.err(); err != nil {
-		return nil, err
+	if r.err != nil {
+		return nil, r.err
 	}
 
 	inside := cur.high < prev.high && cur.low > prev.low

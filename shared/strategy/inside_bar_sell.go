@@ -30,11 +30,11 @@ func (InsideBarSell) History() int { return indicator.SettleEMA(80) }
 
 // Evaluate implements Strategy.
 func (InsideBarSell) Evaluate(in *Input) (*Decision, error) {
-	var r laggedReader
+	var r lagReader
 	cur, prev := r.shape(in, 0), r.shape(in, 1)
-	f0, s0 := r.at(in.EMA(8), 0), r.at(in.EMA(80), 0)
-	if err := r.err(); err != nil {
-		return nil, err
+	f0, s0 := r.at("ema8", in.EMA(8), 0), r.at("ema80", in.EMA(80), 0)
+	if r.err != nil {
+		return nil, r.err
 	}
 
 	inside := cur.high < prev.high && cur.low > prev.low

@@ -86,14 +86,18 @@ func (v meanReversionValues) decide() *Decision {
 	if dev > 0.04 {
 		conf += 5
 	}
-	return newTrade(a, percent(min(conf, 90)), c[0], stop, v.ema21, map[string]any{
-		"deviation_from_ema": dev,
-		"rsi":                v.rsi,
-		"ema21":              v.ema21,
-		"bb_lower":           v.lower,
-		"bb_upper":           v.upper,
-		"signal_type":        kind,
-		"mean_reversion":     true,
-		"target":             "ema21",
-	})
+	target := v.ema21
+	return newTrade(a, percent(min(conf, 90)), c[0], stop, target,
+		map[string]any{
+			"stop_loss":          stop,
+			"take_profit":        target,
+			"deviation_from_ema": dev,
+			"rsi":                v.rsi,
+			"ema21":              v.ema21,
+			"bb_lower":           v.lower,
+			"bb_upper":           v.upper,
+			"signal_type":        kind,
+			"mean_reversion":     true,
+			"target":             "ema21",
+		})
 }

@@ -125,8 +125,11 @@ func (v orderFlowValues) decide() *Decision {
 	if rsiAck {
 		conf += 5
 	}
-	return newTrade(a, percent(min(conf, 95)), v.close[0], stop,
-		riskTarget(v.close[0], stop, 2.5), map[string]any{
+	target := riskTarget(v.close[0], stop, 2.5)
+	return newTrade(a, percent(min(conf, 95)), v.close[0], stop, target,
+		map[string]any{
+			"stop_loss":            stop,
+			"take_profit":          target,
 			"rsi":                  v.rsi,
 			"volume_ratio":         ratio,
 			"signal_type":          kind,

@@ -57,8 +57,11 @@ func (v rangeBreakValues) decide() *Decision {
 		return nil
 	}
 	stop := 0.99 * v.lowest10
-	return newTrade(Buy, 0.68, c[0], stop, riskTarget(c[0], stop, 2),
+	target := riskTarget(c[0], stop, 2)
+	return newTrade(Buy, 0.68, c[0], stop, target,
 		map[string]any{
+			"stop_loss":         stop,
+			"take_profit":       target,
 			"atr":               v.atr,
 			"range_size":        size,
 			"volume":            v.volume,

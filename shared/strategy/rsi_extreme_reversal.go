@@ -28,16 +28,16 @@ func (RSIExtremeReversal) History() int { return indicator.SettleRSI(2) + 1 }
 
 // Evaluate implements Strategy.
 func (RSIExtremeReversal) Evaluate(in *Input) (*Decision, error) {
-	var r laggedReader
+	var r lagReader
 	rsi := in.RSI(2)
-	v0, v1 := r.at(rsi, 0), r.at(rsi, 1)
-	c0, c1 := r.at(in.Close, 0), r.at(in.Close, 1)
-	support := r.at(in.Low, 0)
+	v0, v1 := r.at("rsi2", rsi, 0), r.at("rsi2", rsi, 1)
+	c0, c1 := r.at("close", in.Close, 0), r.at("close", in.Close, 1)
+	support := r.at("low", in.Low, 0)
 	for lag := 1; lag < 5; lag++ {
-		support = min(support, r.at(in.Low, lag))
+		support = min(support, r.at("low", in.Low, lag))
 	}
-	if err := r.err(); err != nil {
-		return nil, err
+	if r.err != nil {
+		return nil, r.err
 	}
 
 	if v0 == 0 && c0 == c1 {

@@ -23,11 +23,11 @@ func (ShootingStarReversal) History() int { return 20 }
 
 // Evaluate implements Strategy.
 func (ShootingStarReversal) Evaluate(in *Input) (*Decision, error) {
-	var r laggedReader
+	var r lagReader
 	cur := r.shape(in, 0)
-	sma := r.at(in.SMA(20), 0)
-	if err := r.err(); err != nil {
-		return nil, err
+	sma := r.at("sma20", in.SMA(20), 0)
+	if r.err != nil {
+		return nil, r.err
 	}
 
 	if cur.body < flatFrac*cur.close {

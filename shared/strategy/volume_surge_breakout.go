@@ -85,8 +85,11 @@ func (v volumeSurgeValues) decide() *Decision {
 	if ratio > 7 {
 		conf += 5
 	}
-	return newTrade(a, percent(min(conf, 95)), v.close, stop,
-		riskTarget(v.close, stop, 2.5), map[string]any{
+	target := riskTarget(v.close, stop, 2.5)
+	return newTrade(a, percent(min(conf, 95)), v.close, stop, target,
+		map[string]any{
+			"stop_loss":         stop,
+			"take_profit":       target,
 			"volume_ratio":      ratio,
 			"rsi":               v.rsi,
 			"macd":              v.macd,
