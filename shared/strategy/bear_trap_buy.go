@@ -40,24 +40,15 @@ func (BearTrapBuy) Evaluate(in *Input) (*Decision, error) {
 	}
 
 	entry, stop := cur.high, cur.low
-	target := entry + 2*cur.span
-	if !riskOrdered(Buy, entry, stop, target) {
-		return nil, nil
-	}
+	target := riskTarget(entry, stop, 2)
 	recovery := (cur.close - cur.low) / cur.span
-	return &Decision{
-		Action:     Buy,
-		Confidence: min(0.85, 0.60+0.25*recovery),
-		Price:      entry,
-		StopLoss:   stop,
-		TakeProfit: target,
-		Metadata: map[string]any{
+	return newTrade(Buy, min(0.85, 0.60+0.25*recovery), entry, stop, target,
+		map[string]any{
 			"ema80":             s0,
 			"trap_depth":        math.Abs(cur.low - s0),
 			"recovery_strength": recovery,
 			"risk_reward_ratio": 2.0,
 			"pattern":           "bear_trap_reversal",
 			"entry_price":       entry,
-		},
-	}, nil
+		}), nil
 }

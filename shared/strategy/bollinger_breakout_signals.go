@@ -46,9 +46,6 @@ func (BollingerBreakoutSignals) Evaluate(in *Input) (*Decision, error) {
 	default:
 		return nil, nil
 	}
-	if !riskOrdered(action, c, stop, m) {
-		return nil, nil
-	}
 
 	width, position := 0.0, 0.5
 	if m > 0 {
@@ -57,13 +54,8 @@ func (BollingerBreakoutSignals) Evaluate(in *Input) (*Decision, error) {
 	if u > l {
 		position = (c - l) / (u - l)
 	}
-	return &Decision{
-		Action:     action,
-		Confidence: min(0.85, 0.68+min(0.12, 50*dist)),
-		Price:      c,
-		StopLoss:   stop,
-		TakeProfit: m,
-		Metadata: map[string]any{
+	return newTrade(action, min(0.85, 0.68+min(0.12, 50*dist)), c, stop, m,
+		map[string]any{
 			"bb_upper":           u,
 			"bb_lower":           l,
 			"bb_middle":          m,
@@ -75,6 +67,5 @@ func (BollingerBreakoutSignals) Evaluate(in *Input) (*Decision, error) {
 			"stop_loss":          stop,
 			"take_profit":        m,
 			"target":             "middle_band",
-		},
-	}, nil
+		}), nil
 }

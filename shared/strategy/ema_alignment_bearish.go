@@ -45,19 +45,12 @@ func (EMAAlignmentBearish) Evaluate(in *Input) (*Decision, error) {
 	}
 
 	stop := max(f0, cur.high)
-	target := c - 1.5*(stop-c)
-	if !riskOrdered(Sell, c, stop, target) {
-		return nil, nil
-	}
+	target := riskTarget(c, stop, 1.5)
 	dist8, dist80 := (f0-c)/c, (s0-c)/c
 	slopes := (math.Abs(df1) + math.Abs(ds1)) / c
-	return &Decision{
-		Action:     Sell,
-		Confidence: min(0.85, 0.60+10*dist8+5*dist80+20*slopes),
-		Price:      c,
-		StopLoss:   stop,
-		TakeProfit: target,
-		Metadata: map[string]any{
+	conf := min(0.85, 0.60+10*dist8+5*dist80+20*slopes)
+	return newTrade(Sell, conf, c, stop, target,
+		map[string]any{
 			"ema8":                 f0,
 			"ema80":                s0,
 			"ema8_slope_1":         df1,
@@ -69,6 +62,5 @@ func (EMAAlignmentBearish) Evaluate(in *Input) (*Decision, error) {
 			"ema_separation":       math.Abs(f0-s0) / c,
 			"risk_reward_ratio":    1.5,
 			"pattern":              "bearish_ema_alignment",
-		},
-	}, nil
+		}), nil
 }

@@ -41,19 +41,12 @@ func (EMASlopeReversalSell) Evaluate(in *Input) (*Decision, error) {
 	}
 
 	entry, stop := cur.low, cur.high
-	target := entry - 2*cur.span
-	if !riskOrdered(Sell, entry, stop, target) {
-		return nil, nil
-	}
+	target := riskTarget(entry, stop, 2)
 	change := math.Abs(slope - prevSlope)
 	distance := (n0 - cur.close) / cur.close
-	return &Decision{
-		Action:     Sell,
-		Confidence: min(0.80, 0.55+50*change/cur.close+10*distance),
-		Price:      entry,
-		StopLoss:   stop,
-		TakeProfit: target,
-		Metadata: map[string]any{
+	conf := min(0.80, 0.55+50*change/cur.close+10*distance)
+	return newTrade(Sell, conf, entry, stop, target,
+		map[string]any{
 			"ema9":                    n0,
 			"current_inclination":     slope,
 			"previous_inclination":    prevSlope,
@@ -63,6 +56,5 @@ func (EMASlopeReversalSell) Evaluate(in *Input) (*Decision, error) {
 			"risk_reward_ratio":       2.0,
 			"pattern":                 "ema9_slope_reversal_bearish",
 			"entry_price":             entry,
-		},
-	}, nil
+		}), nil
 }

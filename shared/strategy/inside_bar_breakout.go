@@ -49,22 +49,15 @@ func (InsideBarBreakout) Evaluate(in *Input) (*Decision, error) {
 	}
 
 	entry, stop := cur.high, cur.low
-	target := entry + 2*(entry-stop)
-	if !riskOrdered(Buy, entry, stop, target) {
-		return nil, nil
-	}
+	target := riskTarget(entry, stop, 2)
 	quality := 0.5
 	if prev.span > 0 {
 		quality = min(1, max(0, 1-cur.span/prev.span))
 	}
 	trend := (f0 - s0) / s0
-	return &Decision{
-		Action:     Buy,
-		Confidence: min(0.92, 0.76+0.1*quality+min(0.08, 5*trend)),
-		Price:      entry,
-		StopLoss:   stop,
-		TakeProfit: target,
-		Metadata: map[string]any{
+	conf := min(0.92, 0.76+0.1*quality+min(0.08, 5*trend))
+	return newTrade(Buy, conf, entry, stop, target,
+		map[string]any{
 			"entry_price":       entry,
 			"stop_loss":         stop,
 			"take_profit":       target,
@@ -78,6 +71,5 @@ func (InsideBarBreakout) Evaluate(in *Input) (*Decision, error) {
 			"ema80":             s0,
 			"trend_strength":    above,
 			"strategy_origin":   "quantzed_screening_10",
-		},
-	}, nil
+		}), nil
 }

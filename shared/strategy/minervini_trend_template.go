@@ -73,18 +73,11 @@ func (MinerviniTrendTemplate) Evaluate(in *Input) (*Decision, error) {
 
 	entry := cur.high
 	stop, target := entry-2*atr, entry+4*atr
-	if !riskOrdered(Buy, entry, stop, target) {
-		return nil, nil
-	}
 	position := (c - lo) / (hi - lo)
 	rsStrength := min(1, (rs-70)/30)
-	return &Decision{
-		Action:     Buy,
-		Confidence: min(0.90, 0.70+0.10+0.05*rsStrength+0.05*position),
-		Price:      entry,
-		StopLoss:   stop,
-		TakeProfit: target,
-		Metadata: map[string]any{
+	conf := min(0.90, 0.70+0.10+0.05*rsStrength+0.05*position)
+	return newTrade(Buy, conf, entry, stop, target,
+		map[string]any{
 			"sma50":                   m50,
 			"sma150":                  m150,
 			"sma200":                  m200,
@@ -98,6 +91,5 @@ func (MinerviniTrendTemplate) Evaluate(in *Input) (*Decision, error) {
 			"risk_reward_ratio":       2.0,
 			"pattern":                 "minervini_trend_template",
 			"entry_price":             entry,
-		},
-	}, nil
+		}), nil
 }

@@ -67,16 +67,8 @@ func (RSIExtremeReversal) Evaluate(in *Input) (*Decision, error) {
 	}
 	stop := min(support, 0.99*c0)
 	target := c0 + 2*max(c0-stop, 0.005*c0)
-	if !riskOrdered(Buy, c0, stop, target) {
-		return nil, nil
-	}
-	return &Decision{
-		Action:     Buy,
-		Confidence: min(0.90, max(0.55, base+adjust)),
-		Price:      c0,
-		StopLoss:   stop,
-		TakeProfit: target,
-		Metadata: map[string]any{
+	return newTrade(Buy, min(0.90, max(0.55, base+adjust)), c0, stop, target,
+		map[string]any{
 			"rsi_2":           v0,
 			"rsi_momentum":    momentum,
 			"signal_strength": strength,
@@ -85,6 +77,5 @@ func (RSIExtremeReversal) Evaluate(in *Input) (*Decision, error) {
 			"strategy_origin": origin,
 			"stop_loss":       stop,
 			"take_profit":     target,
-		},
-	}, nil
+		}), nil
 }
