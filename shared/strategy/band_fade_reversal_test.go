@@ -2,11 +2,11 @@ package strategy
 
 import "testing"
 
-func bandFadeSpec() origSpec {
+func bandFadeSpec() ruleSpec {
 	type v = bandFadeValues
-	return origSpecOf(BandFadeReversal{}, BandFadeReversal{}.read, origRule[v]{
+	return specOf(BandFadeReversal{}, BandFadeReversal{}.read, specRule[v]{
 		action: Buy,
-		conds: []origCond[v]{
+		conds: []specCond[v]{
 			{"close <= 1.01 lower", func(v v) bool {
 				return v.close[0] <= 1.01*v.lower
 			}},
@@ -17,7 +17,7 @@ func bandFadeSpec() origSpec {
 		levels: func(v v) (float64, float64, float64) {
 			return v.close[0], 0.98 * v.lower, v.middle
 		},
-		conf: origFixed[v](0.72),
+		conf: fixedConf[v](0.72),
 	})
 }
 
@@ -42,7 +42,7 @@ func TestBandFadeReversalDecide(t *testing.T) {
 				"target": "middle_band"}}},
 		{"close exactly 1.01 lower",
 			with(func(v *bandFadeValues) { v.close[0] = 101 }),
-			origBuy(0.72, 101, 98, 110)},
+			wantBuy(0.72, 101, 98, 110)},
 		{"close above 1.01 lower",
 			with(func(v *bandFadeValues) { v.close[0] = 101.1 }), nil},
 		{"close at middle (flat bands)", with(func(v *bandFadeValues) {
@@ -54,7 +54,7 @@ func TestBandFadeReversalDecide(t *testing.T) {
 			with(func(v *bandFadeValues) { v.close[0] = 99 }), nil},
 		{"below the band but above the stop",
 			with(func(v *bandFadeValues) { v.close = [3]float64{98.5, 98, 99} }),
-			origBuy(0.72, 98.5, 98, 110)},
+			wantBuy(0.72, 98.5, 98, 110)},
 		{"2% under the band: stop above entry", with(func(v *bandFadeValues) {
 			v.close = [3]float64{97.5, 97, 98}
 		}), nil},
@@ -64,7 +64,7 @@ func TestBandFadeReversalDecide(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			origCheckDecision(t, tt.v.decide(), tt.want)
+			checkDecide(t, tt.v.decide(), tt.want)
 		})
 	}
 }
@@ -72,22 +72,22 @@ func TestBandFadeReversalDecide(t *testing.T) {
 func TestBandFadeReversalWindow(t *testing.T) {
 	// A candle both this code and the old bot fired on; the levels come
 	// from TA-Lib's bands.
-	eth := origSet(t, "eth")
+	eth := datasetOf(t, "eth")
 	row := eth.rowAt(t, 1616022000000) // 2021-03-17 23:00 UTC
-	in := eth.window(row, origWindowSize)
+	in := eth.window(row, windowSize)
 	v, err := BandFadeReversal{}.read(in)
 	if err != nil {
 		t.Fatal(err)
 	}
 	price := eth.series.Close[row]
 	lower, middle := eth.ref(t, "bb_lower", row), eth.ref(t, "bb_middle", row)
-	origCheckRefs(t, eth, row, price, map[string][2]float64{
+	checkRefs(t, eth, row, price, map[string][2]float64{
 		"bb_lower":  {v.lower, lower},
 		"bb_middle": {v.middle, middle},
 		"bb_upper":  {v.upper, eth.ref(t, "bb_upper", row)},
 		"close@1":   {v.close[1], eth.series.Close[row-1]},
 		"close@2":   {v.close[2], eth.series.Close[row-2]},
 	})
-	origCheckWindow(t, BandFadeReversal{}, in,
-		origBuy(0.72, price, 0.98*lower, middle), 1e-9)
+	checkWindow(t, BandFadeReversal{}, in,
+		wantBuy(0.72, price, 0.98*lower, middle), 1e-9)
 }

@@ -5,11 +5,11 @@ import (
 	"testing"
 )
 
-func divergenceSpec() origSpec {
+func divergenceSpec() ruleSpec {
 	type v = divergenceValues
-	return origSpecOf(DivergenceTrap{}, DivergenceTrap{}.read, origRule[v]{
+	return specOf(DivergenceTrap{}, DivergenceTrap{}.read, specRule[v]{
 		action: Buy,
-		conds: []origCond[v]{
+		conds: []specCond[v]{
 			{"lower low", func(v v) bool { return v.low < v.low4 }},
 			{"higher rsi", func(v v) bool { return v.rsi > v.rsi4 }},
 			{"rsi < 30", func(v v) bool { return v.rsi < 30 }},
@@ -19,7 +19,7 @@ func divergenceSpec() origSpec {
 			stop := 0.99 * v.lowest10
 			return v.close, stop, v.close + 2*(v.close-stop)
 		},
-		conf: origFixed[v](0.66),
+		conf: fixedConf[v](0.66),
 	})
 }
 
@@ -52,7 +52,7 @@ func TestDivergenceTrapDecide(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			origCheckDecision(t, tt.v.decide(), tt.want)
+			checkDecide(t, tt.v.decide(), tt.want)
 		})
 	}
 }
@@ -60,22 +60,22 @@ func TestDivergenceTrapDecide(t *testing.T) {
 func TestDivergenceTrapWindow(t *testing.T) {
 	// The first candle both this code and the old bot fired on in the BTC
 	// set; RSI from TA-Lib, the stop from the raw lows.
-	btc := origSet(t, "btc")
+	btc := datasetOf(t, "btc")
 	row := btc.rowAt(t, 1637060400000) // 2021-11-16 11:00 UTC
-	in := btc.window(row, origWindowSize)
+	in := btc.window(row, windowSize)
 	v, err := DivergenceTrap{}.read(in)
 	if err != nil {
 		t.Fatal(err)
 	}
 	price := btc.series.Close[row]
 	lowest := slices.Min(btc.series.Low[row-9 : row+1])
-	origCheckRefs(t, btc, row, price, map[string][2]float64{
+	checkRefs(t, btc, row, price, map[string][2]float64{
 		"rsi":      {v.rsi, btc.ref(t, "rsi_14", row)},
 		"rsi@4":    {v.rsi4, btc.ref(t, "rsi_14", row-4)},
 		"low@4":    {v.low4, btc.series.Low[row-4]},
 		"lowest10": {v.lowest10, lowest},
 	})
 	stop := 0.99 * lowest
-	origCheckWindow(t, DivergenceTrap{}, in,
-		origBuy(0.66, price, stop, price+2*(price-stop)), 1e-9)
+	checkWindow(t, DivergenceTrap{}, in,
+		wantBuy(0.66, price, stop, price+2*(price-stop)), 1e-9)
 }

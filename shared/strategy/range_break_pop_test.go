@@ -5,11 +5,11 @@ import (
 	"testing"
 )
 
-func rangeBreakSpec() origSpec {
+func rangeBreakSpec() ruleSpec {
 	type v = rangeBreakValues
-	return origSpecOf(RangeBreakPop{}, RangeBreakPop{}.read, origRule[v]{
+	return specOf(RangeBreakPop{}, RangeBreakPop{}.read, specRule[v]{
 		action: Buy,
-		conds: []origCond[v]{
+		conds: []specCond[v]{
 			{"range > 1.5 atr", func(v v) bool {
 				return v.high-v.low > 1.5*v.atr
 			}},
@@ -23,7 +23,7 @@ func rangeBreakSpec() origSpec {
 			stop := 0.99 * v.lowest10
 			return v.close[0], stop, v.close[0] + 2*(v.close[0]-stop)
 		},
-		conf: origFixed[v](0.68),
+		conf: fixedConf[v](0.68),
 		// Real candles always trade.
 		notAlone: []string{"volume > 0"},
 	})
@@ -58,7 +58,7 @@ func TestRangeBreakPopDecide(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			origCheckDecision(t, tt.v.decide(), tt.want)
+			checkDecide(t, tt.v.decide(), tt.want)
 		})
 	}
 }
@@ -66,21 +66,21 @@ func TestRangeBreakPopDecide(t *testing.T) {
 func TestRangeBreakPopWindow(t *testing.T) {
 	// A candle both this code and the old bot fired on; ATR from TA-Lib,
 	// the stop from the raw lows.
-	btc := origSet(t, "btc")
+	btc := datasetOf(t, "btc")
 	row := btc.rowAt(t, 1636678800000) // 2021-11-12 01:00 UTC
-	in := btc.window(row, origWindowSize)
+	in := btc.window(row, windowSize)
 	v, err := RangeBreakPop{}.read(in)
 	if err != nil {
 		t.Fatal(err)
 	}
 	price := btc.series.Close[row]
 	lowest := slices.Min(btc.series.Low[row-9 : row+1])
-	origCheckRefs(t, btc, row, price, map[string][2]float64{
+	checkRefs(t, btc, row, price, map[string][2]float64{
 		"atr":      {v.atr, btc.ref(t, "atr_14", row)},
 		"lowest10": {v.lowest10, lowest},
 		"close@2":  {v.close[2], btc.series.Close[row-2]},
 	})
 	stop := 0.99 * lowest
-	origCheckWindow(t, RangeBreakPop{}, in,
-		origBuy(0.68, price, stop, price+2*(price-stop)), 1e-9)
+	checkWindow(t, RangeBreakPop{}, in,
+		wantBuy(0.68, price, stop, price+2*(price-stop)), 1e-9)
 }

@@ -1,60 +1,99 @@
 package strategy
 
+// Tests of the strategies that read their inputs into a values struct and
+// decide from it (see read.go): each one's rules restated over those
+// values (ruleSpec) and checked on every candle of the real data sets, a
+// table of values around every threshold (its Decide test), and real
+// windows against TA-Lib's reference values (its Window test).
+
 import (
-	"errors"
-	"fmt"
 	"slices"
 	"testing"
 )
 
-// TestOrigReplay replays every original and advanced strategy over both
-// real data sets with the live window rule (the last 1000 candles, fewer
-// at the start) and checks that each one fires, that every decision passed
-// Evaluate's checks, and that "not ready" only ever means too few candles.
-func TestOrigReplay(t *testing.T) {
-	for _, s := range origStrategies() {
-		t.Run(s.ID(), func(t *testing.T) {
-			total := 0
-			for _, r := range origReplayed(t) {
-				fired := 0
-				for row, err := range r.errs[s.ID()] {
-					ready := row+1 >= s.History()
-					switch {
-					case err == nil && !ready:
-						t.Errorf("%s row %d: no error with %d candles, "+
-							"history %d", r.set.name, row, row+1, s.History())
-					case err != nil && (ready || !errors.Is(err, ErrNotReady)):
-						t.Errorf("%s row %d: %v", r.set.name, row, err)
-					}
-					d := r.decisions[s.ID()][row]
-					if d == nil {
-						continue
-					}
-					fired++
-					if err := d.check(); err != nil {
-						t.Errorf("%s row %d: %v", r.set.name, row, err)
-					}
-				}
-				t.Logf("%s: history %d, %d signals", r.set.name,
-					s.History(), fired)
-				total += fired
-			}
-			if total == 0 {
-				t.Errorf("never fired on either data set")
-			}
-		})
+// ruleSpecs returns, in registry order, the spec of each strategy with a
+// read step (each spec lives beside the strategy's tests).
+func ruleSpecs() []ruleSpec {
+	return []ruleSpec{
+		momentumPulseSpec(),
+		bandFadeSpec(),
+		goldenTrendSpec(),
+		rangeBreakSpec(),
+		divergenceSpec(),
+		volumeSurgeSpec(),
+		meanReversionSpec(),
+		ichimokuSpec(),
+		liquidityGrabSpec(),
+		mtfSpec(),
+		orderFlowSpec(),
 	}
 }
 
-// TestOrigRules checks every strategy against its rules restated in the
-// tests (origSpec), on every candle of both real data sets: it fires
-// exactly where the first rule whose conditions all hold sets its levels
-// on the right side, with that rule's action, levels and confidence. It
-// also counts, for each condition, the real windows where that condition
-// alone fails: there must be such a window (where the strategy stays
-// silent) unless the rule lists the condition in notAlone.
-func TestOrigRules(t *testing.T) {
-	for _, sp := range origSpecs() {
+// ruleSpec restates one strategy's rules from UPSTREAM.md §2 (with
+// STRATEGIES.md's corrections) over the values the strategy reads, so a
+// replay over real data can check the code against the rules on every
+// candle.
+type ruleSpec struct {
+	s     Strategy
+	read  func(*Input) (any, error)
+	rules []specRule[any]
+}
+
+// specRule is one direction of a strategy: it fires when every condition
+// holds and no earlier rule did, at levels that must be riskOrdered.
+type specRule[V any] struct {
+	action Action
+	conds  []specCond[V]
+	// levels returns the entry, stop and target the rule sets.
+	levels func(V) (price, stop, target float64)
+	conf   func(V) float64
+	// notAlone names conditions that no window of the real data sets
+	// fails alone (the strategy's Decide table covers them).
+	notAlone []string
+}
+
+// specCond is one named condition of a rule.
+type specCond[V any] struct {
+	name  string
+	holds func(V) bool
+}
+
+// specOf builds the spec of s from its typed read and rules.
+func specOf[V any](s Strategy, read func(*Input) (V, error),
+	rules ...specRule[V]) ruleSpec {
+	sp := ruleSpec{s: s, read: func(in *Input) (any, error) { return read(in) }}
+	for _, r := range rules {
+		ra := specRule[any]{
+			action: r.action,
+			levels: func(v any) (float64, float64, float64) {
+				return r.levels(v.(V))
+			},
+			conf:     func(v any) float64 { return r.conf(v.(V)) },
+			notAlone: r.notAlone,
+		}
+		for _, c := range r.conds {
+			ra.conds = append(ra.conds, specCond[any]{c.name,
+				func(v any) bool { return c.holds(v.(V)) }})
+		}
+		sp.rules = append(sp.rules, ra)
+	}
+	return sp
+}
+
+// fixedConf returns a confidence function for a fixed value.
+func fixedConf[V any](c float64) func(V) float64 {
+	return func(V) float64 { return c }
+}
+
+// TestRules checks every strategy with a read step against its rules
+// restated in the tests (ruleSpec), on every candle of both real data
+// sets: it fires exactly where the first rule whose conditions all hold
+// sets riskOrdered levels, with that rule's action, levels and confidence.
+// It also counts, for each condition, the real windows where that
+// condition alone fails: there must be such a window (where the strategy
+// stays silent) unless the rule lists the condition in notAlone.
+func TestRules(t *testing.T) {
+	for _, sp := range ruleSpecs() {
 		id := sp.s.ID()
 		t.Run(id, func(t *testing.T) {
 			misses := make([][]int, len(sp.rules))
@@ -62,14 +101,14 @@ func TestOrigRules(t *testing.T) {
 				misses[i] = make([]int, len(r.conds))
 			}
 			wrongSide := make([]int, len(sp.rules))
-			for _, r := range origReplayed(t) {
+			for _, r := range replayed(t) {
 				for row, v := range r.values[id] {
 					if v == nil {
 						continue
 					}
-					want := origExpect(sp, v, misses, wrongSide)
+					want := expect(sp, v, misses, wrongSide)
 					got := r.decisions[id][row]
-					if err := origSame(got, want); err != nil {
+					if err := diffDecision(got, want, 1e-12, 1e-12); err != nil {
 						t.Errorf("%s row %d: %v", r.set.name, row, err)
 					}
 				}
@@ -77,15 +116,15 @@ func TestOrigRules(t *testing.T) {
 			for i, r := range sp.rules {
 				t.Logf("%s: %d dropped for a stop on the wrong side",
 					r.action, wrongSide[i])
-				origCheckMisses(t, r, misses[i])
+				checkMisses(t, r, misses[i])
 			}
 		})
 	}
 }
 
-// origCheckMisses fails t unless the conditions of r that no real window
+// checkMisses fails t unless the conditions of r that no real window
 // fails alone are exactly those r lists in notAlone.
-func origCheckMisses(tb testing.TB, r origRule[any], misses []int) {
+func checkMisses(tb testing.TB, r specRule[any], misses []int) {
 	tb.Helper()
 	for j, c := range r.conds {
 		tb.Logf("%s: %q alone fails on %d candles", r.action, c.name,
@@ -98,11 +137,10 @@ func origCheckMisses(tb testing.TB, r origRule[any], misses []int) {
 	}
 }
 
-// origExpect returns the decision sp's rules give for v, counting into
+// expect returns the decision sp's rules give for v, counting into
 // misses the conditions that alone fail and into wrongSide the rules
 // dropped for their levels.
-func origExpect(sp origSpec, v any, misses [][]int,
-	wrongSide []int) *Decision {
+func expect(sp ruleSpec, v any, misses [][]int, wrongSide []int) *Decision {
 	var want *Decision
 	decided := false
 	for i, r := range sp.rules {
@@ -125,11 +163,7 @@ func origExpect(sp origSpec, v any, misses [][]int,
 		}
 		decided = true
 		price, stop, target := r.levels(v)
-		lo, hi := stop, target
-		if r.action == Sell {
-			lo, hi = target, stop
-		}
-		if !(lo > 0 && lo < price && price < hi) {
+		if !riskOrdered(r.action, price, stop, target) {
 			wrongSide[i]++
 			continue
 		}
@@ -139,34 +173,54 @@ func origExpect(sp origSpec, v any, misses [][]int,
 	return want
 }
 
-// origSame reports how got differs from want in action, confidence and
-// levels (to 1e-12 relative).
-func origSame(got, want *Decision) error { return origSameTol(got, want, 1e-12) }
+// wantBuy returns the buy decision a test expects; metadata unchecked.
+func wantBuy(conf, price, stop, target float64) *Decision {
+	return &Decision{Action: Buy, Confidence: conf, Price: price,
+		StopLoss: stop, TakeProfit: target}
+}
 
-// origSameTol is origSame to tol relative.
-func origSameTol(got, want *Decision, tol float64) error {
-	switch {
-	case got == nil && want == nil:
-		return nil
-	case got == nil:
-		return fmt.Errorf("no signal, want %s at %v", want.Action, want.Price)
-	case want == nil:
-		return fmt.Errorf("%s at %v, want no signal", got.Action, got.Price)
-	case got.Action != want.Action:
-		return fmt.Errorf("action %s, want %s", got.Action, want.Action)
+// wantSell returns the sell decision a test expects; metadata unchecked.
+func wantSell(conf, price, stop, target float64) *Decision {
+	return &Decision{Action: Sell, Confidence: conf, Price: price,
+		StopLoss: stop, TakeProfit: target}
+}
+
+// checkDecide fails tb unless a decide table's decision got is want to
+// 1e-12, with exactly want's metadata when want has any.
+func checkDecide(tb testing.TB, got, want *Decision) {
+	tb.Helper()
+	checkDecision(tb, got, want, 1e-12, true)
+}
+
+// windowCase is a real candle a strategy fires on, for the Window tests.
+type windowCase struct {
+	set    string // data set prefix
+	open   int64  // open time of the candle
+	action Action
+}
+
+// checkWindow evaluates s over in and fails tb unless the decision
+// matches want with levels to tol relative.
+func checkWindow(tb testing.TB, s Strategy, in *Input, want *Decision,
+	tol float64) {
+	tb.Helper()
+	d, err := Evaluate(s, in)
+	if err != nil {
+		tb.Fatal(err)
 	}
-	for _, f := range []struct {
-		name      string
-		got, want float64
-	}{
-		{"confidence", got.Confidence, want.Confidence},
-		{"price", got.Price, want.Price},
-		{"stop_loss", got.StopLoss, want.StopLoss},
-		{"take_profit", got.TakeProfit, want.TakeProfit},
-	} {
-		if !origClose(f.got, f.want, tol, 0) {
-			return fmt.Errorf("%s %v, want %v", f.name, f.got, f.want)
+	checkDecision(tb, d, want, tol, true)
+}
+
+// checkRefs fails tb unless each named pair {got, want} agrees to 1e-8
+// relative to max(1, |want|, scale): indicator values read from a live
+// window against TA-Lib's over the whole file.
+func checkRefs(tb testing.TB, d *dataset, row int, scale float64,
+	pairs map[string][2]float64) {
+	tb.Helper()
+	for name, p := range pairs {
+		if !closeTo(p[0], p[1], 1e-8, scale) {
+			tb.Errorf("%s row %d: %s = %v, TA-Lib %v", d.name, row, name,
+				p[0], p[1])
 		}
 	}
-	return nil
 }
