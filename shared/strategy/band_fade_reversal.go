@@ -20,11 +20,7 @@ func (BandFadeReversal) History() int { return 20 }
 
 // Evaluate returns a buy on a turn up at the lower band.
 func (s BandFadeReversal) Evaluate(in *Input) (*Decision, error) {
-	v, err := s.read(in)
-	if err != nil {
-		return nil, err
-	}
-	return v.decide(), nil
+	return decided(s.read(in))
 }
 
 type bandFadeValues struct {

@@ -24,16 +24,7 @@ func bandFadeSpec() ruleSpec {
 func TestBandFadeReversalDecide(t *testing.T) {
 	fire := bandFadeValues{lower: 100, middle: 110, upper: 120,
 		close: [3]float64{100.5, 99, 101}}
-	with := func(f func(*bandFadeValues)) bandFadeValues {
-		v := fire
-		f(&v)
-		return v
-	}
-	tests := []struct {
-		name string
-		v    bandFadeValues
-		want *Decision
-	}{
+	runDecide(t, []decideCase[bandFadeValues]{
 		{"fires", fire, &Decision{Action: Buy, Confidence: 0.72,
 			Price: 100.5, StopLoss: 98, TakeProfit: 110,
 			Metadata: map[string]any{"bb_lower": 100.0, "bb_middle": 110.0,
@@ -41,44 +32,38 @@ func TestBandFadeReversalDecide(t *testing.T) {
 				"stop_loss": 98.0, "take_profit": 110.0,
 				"target": "middle_band"}}},
 		{"close exactly 1.01 lower",
-			with(func(v *bandFadeValues) { v.close[0] = 101 }),
+			with(fire, func(v *bandFadeValues) { v.close[0] = 101 }),
 			wantBuy(0.72, 101, 98, 110)},
 		{"close above 1.01 lower",
-			with(func(v *bandFadeValues) { v.close[0] = 101.1 }), nil},
-		{"close at middle (flat bands)", with(func(v *bandFadeValues) {
+			with(fire, func(v *bandFadeValues) { v.close[0] = 101.1 }), nil},
+		{"close at middle (flat bands)", with(fire, func(v *bandFadeValues) {
 			v.lower, v.middle, v.upper = 100.5, 100.5, 100.5
 		}), nil},
 		{"was not falling",
-			with(func(v *bandFadeValues) { v.close[2] = 99 }), nil},
+			with(fire, func(v *bandFadeValues) { v.close[2] = 99 }), nil},
 		{"not rising",
-			with(func(v *bandFadeValues) { v.close[0] = 99 }), nil},
+			with(fire, func(v *bandFadeValues) { v.close[0] = 99 }), nil},
 		{"below the band but above the stop",
-			with(func(v *bandFadeValues) { v.close = [3]float64{98.5, 98, 99} }),
+			with(fire, func(v *bandFadeValues) {
+				v.close = [3]float64{98.5, 98, 99}
+			}),
 			wantBuy(0.72, 98.5, 98, 110)},
-		{"2% under the band: stop above entry", with(func(v *bandFadeValues) {
-			v.close = [3]float64{97.5, 97, 98}
-		}), nil},
-		{"stop equal to entry", with(func(v *bandFadeValues) {
+		{"2% under the band: stop above entry",
+			with(fire, func(v *bandFadeValues) {
+				v.close = [3]float64{97.5, 97, 98}
+			}), nil},
+		{"stop equal to entry", with(fire, func(v *bandFadeValues) {
 			v.close = [3]float64{98, 97, 98.5}
 		}), nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			checkDecide(t, tt.v.decide(), tt.want)
-		})
-	}
+	})
 }
 
 func TestBandFadeReversalWindow(t *testing.T) {
 	// A candle both this code and the old bot fired on; the levels come
 	// from TA-Lib's bands.
 	eth := datasetOf(t, "eth")
-	row := eth.rowAt(t, 1616022000000) // 2021-03-17 23:00 UTC
-	in := eth.window(row, windowSize)
-	v, err := BandFadeReversal{}.read(in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	in, row, v := readWindow(t, eth, 1616022000000, // 2021-03-17 23:00 UTC
+		BandFadeReversal{}.read)
 	price := eth.series.Close[row]
 	lower, middle := eth.ref(t, "bb_lower", row), eth.ref(t, "bb_middle", row)
 	checkRefs(t, eth, row, price, map[string][2]float64{

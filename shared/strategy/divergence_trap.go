@@ -22,11 +22,7 @@ func (DivergenceTrap) History() int { return 268 }
 
 // Evaluate returns a buy on an oversold bullish divergence.
 func (s DivergenceTrap) Evaluate(in *Input) (*Decision, error) {
-	v, err := s.read(in)
-	if err != nil {
-		return nil, err
-	}
-	return v.decide(), nil
+	return decided(s.read(in))
 }
 
 type divergenceValues struct {

@@ -21,11 +21,7 @@ func (GoldenTrendSync) History() int { return 396 }
 
 // Evaluate returns a buy on a rising candle near EMA(21) in an uptrend.
 func (s GoldenTrendSync) Evaluate(in *Input) (*Decision, error) {
-	v, err := s.read(in)
-	if err != nil {
-		return nil, err
-	}
-	return v.decide(), nil
+	return decided(s.read(in))
 }
 
 type goldenTrendValues struct {

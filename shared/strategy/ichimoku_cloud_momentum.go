@@ -23,11 +23,7 @@ func (IchimokuCloudMomentum) History() int { return 78 }
 
 // Evaluate returns a buy above the cloud or a sell below it.
 func (s IchimokuCloudMomentum) Evaluate(in *Input) (*Decision, error) {
-	v, err := s.read(in)
-	if err != nil {
-		return nil, err
-	}
-	return v.decide(), nil
+	return decided(s.read(in))
 }
 
 type ichimokuValues struct {

@@ -52,15 +52,7 @@ func TestIchimokuCloudMomentumDecide(t *testing.T) {
 	sell := ichimokuValues{tenkan: 96, kijun: 98, prevTenkan: 97,
 		prevKijun: 98, spanA: 99, spanB: 100, close: 95, volume: 10,
 		volumeSMA: 10}
-	with := func(v ichimokuValues, f func(*ichimokuValues)) ichimokuValues {
-		f(&v)
-		return v
-	}
-	tests := []struct {
-		name string
-		v    ichimokuValues
-		want *Decision
-	}{
+	runDecide(t, []decideCase[ichimokuValues]{
 		{"buys above a green cloud", buy, &Decision{Action: Buy,
 			Confidence: 0.70, Price: 105, StopLoss: 102, TakeProfit: 111,
 			Metadata: map[string]any{"tenkan_sen": 104.0,
@@ -105,12 +97,7 @@ func TestIchimokuCloudMomentumDecide(t *testing.T) {
 		{"kijun under the close of a sell", with(sell, func(v *ichimokuValues) {
 			v.kijun, v.prevKijun = 94, 94
 		}), nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			checkDecide(t, tt.v.decide(), tt.want)
-		})
-	}
+	})
 }
 
 func TestIchimokuCloudMomentumWindow(t *testing.T) {
@@ -122,12 +109,7 @@ func TestIchimokuCloudMomentumWindow(t *testing.T) {
 	} {
 		t.Run(string(tc.action), func(t *testing.T) {
 			d := datasetOf(t, tc.set)
-			row := d.rowAt(t, tc.open)
-			in := d.window(row, windowSize)
-			v, err := IchimokuCloudMomentum{}.read(in)
-			if err != nil {
-				t.Fatal(err)
-			}
+			in, row, v := readWindow(t, d, tc.open, IchimokuCloudMomentum{}.read)
 			s := d.series
 			mid := func(lag, n int) float64 {
 				return (slices.Max(lagRange(s.High, row, lag, lag+n-1)) +

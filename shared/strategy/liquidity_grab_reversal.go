@@ -26,11 +26,7 @@ func (LiquidityGrabReversal) History() int { return 268 }
 
 // Evaluate returns a buy or sell after a rejected sweep of a level.
 func (s LiquidityGrabReversal) Evaluate(in *Input) (*Decision, error) {
-	v, err := s.read(in)
-	if err != nil {
-		return nil, err
-	}
-	return v.decide(), nil
+	return decided(s.read(in))
 }
 
 type liquidityGrabValues struct {

@@ -91,16 +91,7 @@ func TestLiquidityGrabReversalDecide(t *testing.T) {
 		low:   [5]float64{116.5, 117.5, 118, 116, 114},
 		close: [5]float64{117, 118, 118.5, 117, 115.5},
 		vol:   [5]float64{10, 10, 20, 10, 10}}
-	with := func(v liquidityGrabValues,
-		f func(*liquidityGrabValues)) liquidityGrabValues {
-		f(&v)
-		return v
-	}
-	tests := []struct {
-		name string
-		v    liquidityGrabValues
-		want *Decision
-	}{
+	runDecide(t, []decideCase[liquidityGrabValues]{
 		{"buys after a sweep of support", bull, &Decision{Action: Buy,
 			Confidence: 0.80, Price: 103, StopLoss: 99.5, TakeProfit: 110,
 			Metadata: map[string]any{"rsi": 45.0, "volume_ratio": 1.0,
@@ -158,12 +149,7 @@ func TestLiquidityGrabReversalDecide(t *testing.T) {
 			v.open[4], v.high[4], v.low[4], v.close[4], v.vol[4] =
 				100.5, 102, 99.5, 101.5, 20
 		}), nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			checkDecide(t, tt.v.decide(), tt.want)
-		})
-	}
+	})
 }
 
 func TestLiquidityGrabReversalWindow(t *testing.T) {
@@ -174,12 +160,7 @@ func TestLiquidityGrabReversalWindow(t *testing.T) {
 	} {
 		t.Run(string(tc.action), func(t *testing.T) {
 			d := datasetOf(t, tc.set)
-			row := d.rowAt(t, tc.open)
-			in := d.window(row, windowSize)
-			v, err := LiquidityGrabReversal{}.read(in)
-			if err != nil {
-				t.Fatal(err)
-			}
+			in, row, v := readWindow(t, d, tc.open, LiquidityGrabReversal{}.read)
 			s := d.series
 			price := s.Close[row]
 			sup := slices.Min(lagRange(s.Low, row, 5, 19))

@@ -26,11 +26,7 @@ func (MeanReversionScalper) History() int { return 264 }
 
 // Evaluate returns a buy or sell back toward EMA(21).
 func (s MeanReversionScalper) Evaluate(in *Input) (*Decision, error) {
-	v, err := s.read(in)
-	if err != nil {
-		return nil, err
-	}
-	return v.decide(), nil
+	return decided(s.read(in))
 }
 
 type meanReversionValues struct {

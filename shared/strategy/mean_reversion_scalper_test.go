@@ -58,16 +58,7 @@ func TestMeanReversionScalperDecide(t *testing.T) {
 		close: [3]float64{97.5, 97, 99}}
 	sell := meanReversionValues{ema21: 100, rsi: 75, lower: 90, upper: 102,
 		close: [3]float64{102.5, 103, 101}}
-	with := func(v meanReversionValues,
-		f func(*meanReversionValues)) meanReversionValues {
-		f(&v)
-		return v
-	}
-	tests := []struct {
-		name string
-		v    meanReversionValues
-		want *Decision
-	}{
+	runDecide(t, []decideCase[meanReversionValues]{
 		{"buys", buy, &Decision{Action: Buy, Confidence: 0.70, Price: 97.5,
 			StopLoss: 97.0225, TakeProfit: 100, Metadata: map[string]any{
 				"deviation_from_ema": 0.025, "rsi": 25.0, "ema21": 100.0,
@@ -115,12 +106,7 @@ func TestMeanReversionScalperDecide(t *testing.T) {
 			with(buy, func(v *meanReversionValues) { v.ema21 = 95 }), nil},
 		{"sell 1.5% beyond the band: stop under entry",
 			with(sell, func(v *meanReversionValues) { v.upper = 100.9 }), nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			checkDecide(t, tt.v.decide(), tt.want)
-		})
-	}
+	})
 }
 
 func TestMeanReversionScalperWindow(t *testing.T) {
@@ -131,12 +117,7 @@ func TestMeanReversionScalperWindow(t *testing.T) {
 	} {
 		t.Run(string(tc.action), func(t *testing.T) {
 			d := datasetOf(t, tc.set)
-			row := d.rowAt(t, tc.open)
-			in := d.window(row, windowSize)
-			v, err := MeanReversionScalper{}.read(in)
-			if err != nil {
-				t.Fatal(err)
-			}
+			in, row, v := readWindow(t, d, tc.open, MeanReversionScalper{}.read)
 			c := d.series.Close[row-2 : row+1]
 			price := c[2]
 			ema := d.ref(t, "ema_21", row)

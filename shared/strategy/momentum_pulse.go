@@ -20,11 +20,7 @@ func (MomentumPulse) History() int { return 396 }
 
 // Evaluate returns a buy when the histogram crosses up in a trend.
 func (s MomentumPulse) Evaluate(in *Input) (*Decision, error) {
-	v, err := s.read(in)
-	if err != nil {
-		return nil, err
-	}
-	return v.decide(), nil
+	return decided(s.read(in))
 }
 
 type momentumPulseValues struct {

@@ -50,11 +50,7 @@ const mtfNear, mtfFar = 4, 16
 
 // Evaluate returns a buy or sell continuing a trend on three timeframes.
 func (s MultiTimeframeTrendContinuation) Evaluate(in *Input) (*Decision, error) {
-	v, err := s.read(in)
-	if err != nil {
-		return nil, err
-	}
-	return v.decide(), nil
+	return decided(s.read(in))
 }
 
 // mtfTrend is one higher timeframe's view: its interval, last close and

@@ -74,17 +74,9 @@ func TestMultiTimeframeTrendContinuationDecide(t *testing.T) {
 		rsiLow: 50, rsiHigh: 62, macd: -1, prevMACD: -0.5, close: 99.5,
 		close19: 100.5, volume: 13, volumeSMA: 10, interval: "15m",
 		higher: [2]mtfTrend{{"1h", 99, 100, 100.5}, {"4h", 99, 101, 102}}}
-	with := func(v mtfValues, f func(*mtfValues)) mtfValues {
-		f(&v)
-		return v
-	}
 	up := 10 * (100.5/99.5 - 1)
 	down := 10 * (1 - 99.5/100.5)
-	tests := []struct {
-		name string
-		v    mtfValues
-		want *Decision
-	}{
+	runDecide(t, []decideCase[mtfValues]{
 		{"buys the turn after a pullback", buy, &Decision{Action: Buy,
 			Confidence: 0.75 + 0.1*up, Price: 100.5, StopLoss: 98,
 			TakeProfit: 108, Metadata: map[string]any{
@@ -142,12 +134,7 @@ func TestMultiTimeframeTrendContinuationDecide(t *testing.T) {
 		{"sell against a rising 1h", with(sell, func(v *mtfValues) {
 			v.higher[0] = mtfTrend{"1h", 101, 100, 99.5}
 		}), nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			checkDecide(t, tt.v.decide(), tt.want)
-		})
-	}
+	})
 }
 
 func TestMultiTimeframeTrendContinuationWindow(t *testing.T) {
@@ -160,12 +147,8 @@ func TestMultiTimeframeTrendContinuationWindow(t *testing.T) {
 	} {
 		t.Run(string(tc.action), func(t *testing.T) {
 			d := datasetOf(t, tc.set)
-			row := d.rowAt(t, tc.open)
-			in := d.window(row, windowSize)
-			v, err := MultiTimeframeTrendContinuation{}.read(in)
-			if err != nil {
-				t.Fatal(err)
-			}
+			in, row, v := readWindow(t, d, tc.open,
+				MultiTimeframeTrendContinuation{}.read)
 			price := d.series.Close[row]
 			ref := func(col string, lag int) float64 {
 				return d.ref(t, col, row-lag)

@@ -27,11 +27,7 @@ func (OrderFlowImbalance) History() int { return 264 }
 
 // Evaluate returns a buy on accumulation or a sell on distribution.
 func (s OrderFlowImbalance) Evaluate(in *Input) (*Decision, error) {
-	v, err := s.read(in)
-	if err != nil {
-		return nil, err
-	}
-	return v.decide(), nil
+	return decided(s.read(in))
 }
 
 type orderFlowValues struct {

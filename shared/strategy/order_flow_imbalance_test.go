@@ -85,15 +85,7 @@ func TestOrderFlowImbalanceDecide(t *testing.T) {
 	}
 	sell := buy
 	sell.vol = [10]float64{10, 10, 10, 10, 10, 21, 14, 14, 14, 14}
-	with := func(v orderFlowValues, f func(*orderFlowValues)) orderFlowValues {
-		f(&v)
-		return v
-	}
-	tests := []struct {
-		name string
-		v    orderFlowValues
-		want *Decision
-	}{
+	runDecide(t, []decideCase[orderFlowValues]{
 		{"buys on accumulation", buy, &Decision{Action: Buy,
 			Confidence: 0.80, Price: 101, StopLoss: 98.01,
 			TakeProfit: 108.475, Metadata: map[string]any{"rsi": 50.0,
@@ -138,12 +130,7 @@ func TestOrderFlowImbalanceDecide(t *testing.T) {
 			v.support = 102.5
 			v.low[5], v.high[5], v.close[5] = 102, 103, 102.9
 		}), nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			checkDecide(t, tt.v.decide(), tt.want)
-		})
-	}
+	})
 }
 
 func TestOrderFlowImbalanceWindow(t *testing.T) {
@@ -154,12 +141,7 @@ func TestOrderFlowImbalanceWindow(t *testing.T) {
 	} {
 		t.Run(string(tc.action), func(t *testing.T) {
 			d := datasetOf(t, tc.set)
-			row := d.rowAt(t, tc.open)
-			in := d.window(row, windowSize)
-			v, err := OrderFlowImbalance{}.read(in)
-			if err != nil {
-				t.Fatal(err)
-			}
+			in, row, v := readWindow(t, d, tc.open, OrderFlowImbalance{}.read)
 			s := d.series
 			price := s.Close[row]
 			sup := slices.Min(lagRange(s.Low, row, 10, 19))

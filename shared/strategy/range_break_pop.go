@@ -21,11 +21,7 @@ func (RangeBreakPop) History() int { return 202 }
 
 // Evaluate returns a buy on a wide candle in a run of rising closes.
 func (s RangeBreakPop) Evaluate(in *Input) (*Decision, error) {
-	v, err := s.read(in)
-	if err != nil {
-		return nil, err
-	}
-	return v.decide(), nil
+	return decided(s.read(in))
 }
 
 type rangeBreakValues struct {

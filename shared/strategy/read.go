@@ -22,6 +22,16 @@ func needCandles(in *Input, n int) error {
 	return nil
 }
 
+// decided returns the decision of the values v, or err when reading
+// them failed: the Evaluate of a strategy with a read step.
+func decided[V interface{ decide() *Decision }](v V, err error) (
+	*Decision, error) {
+	if err != nil {
+		return nil, err
+	}
+	return v.decide(), nil
+}
+
 // lagReader reads series back from the last candle and keeps the first
 // value that was missing, so a strategy reads everything it needs and
 // checks err once.

@@ -173,6 +173,32 @@ func expect(sp ruleSpec, v any, misses [][]int, wrongSide []int) *Decision {
 	return want
 }
 
+// decideCase is one row of a decide table: values around a threshold and
+// the decision they give.
+type decideCase[V interface{ decide() *Decision }] struct {
+	name string
+	v    V
+	want *Decision
+}
+
+// runDecide checks the decision of every case to 1e-12, with exactly the
+// metadata the case gives when it gives any.
+func runDecide[V interface{ decide() *Decision }](t *testing.T,
+	cases []decideCase[V]) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			checkDecision(t, tc.v.decide(), tc.want, 1e-12, true)
+		})
+	}
+}
+
+// with returns v changed by f.
+func with[V any](v V, f func(*V)) V {
+	f(&v)
+	return v
+}
+
 // wantBuy returns the buy decision a test expects; metadata unchecked.
 func wantBuy(conf, price, stop, target float64) *Decision {
 	return &Decision{Action: Buy, Confidence: conf, Price: price,
@@ -185,18 +211,25 @@ func wantSell(conf, price, stop, target float64) *Decision {
 		StopLoss: stop, TakeProfit: target}
 }
 
-// checkDecide fails tb unless a decide table's decision got is want to
-// 1e-12, with exactly want's metadata when want has any.
-func checkDecide(tb testing.TB, got, want *Decision) {
-	tb.Helper()
-	checkDecision(tb, got, want, 1e-12, true)
-}
-
 // windowCase is a real candle a strategy fires on, for the Window tests.
 type windowCase struct {
 	set    string // data set prefix
 	open   int64  // open time of the candle
 	action Action
+}
+
+// readWindow returns the live window ending at the candle of d opened at
+// open, its row, and what read reads there.
+func readWindow[V any](tb testing.TB, d *dataset, open int64,
+	read func(*Input) (V, error)) (*Input, int, V) {
+	tb.Helper()
+	row := d.rowAt(tb, open)
+	in := d.window(row, windowSize)
+	v, err := read(in)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return in, row, v
 }
 
 // checkWindow evaluates s over in and fails tb unless the decision

@@ -23,11 +23,7 @@ func (VolumeSurgeBreakout) History() int { return 306 }
 
 // Evaluate returns a buy or sell on a breakout with a volume surge.
 func (s VolumeSurgeBreakout) Evaluate(in *Input) (*Decision, error) {
-	v, err := s.read(in)
-	if err != nil {
-		return nil, err
-	}
-	return v.decide(), nil
+	return decided(s.read(in))
 }
 
 type volumeSurgeValues struct {

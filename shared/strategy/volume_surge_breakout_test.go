@@ -67,16 +67,7 @@ func TestVolumeSurgeBreakoutDecide(t *testing.T) {
 	sell := volumeSurgeValues{volume: 40, volumeSMA: 10, rsi: 40, macd: -2,
 		signal: -1, high: 91, low: 84, close: 85, resistance: 100,
 		support: 90}
-	with := func(v volumeSurgeValues,
-		f func(*volumeSurgeValues)) volumeSurgeValues {
-		f(&v)
-		return v
-	}
-	tests := []struct {
-		name string
-		v    volumeSurgeValues
-		want *Decision
-	}{
+	runDecide(t, []decideCase[volumeSurgeValues]{
 		{"buys", buy, &Decision{Action: Buy, Confidence: 0.75, Price: 105,
 			StopLoss: 98, TakeProfit: 122.5, Metadata: map[string]any{
 				"volume_ratio": 4.0, "rsi": 60.0, "macd": 2.0,
@@ -128,12 +119,7 @@ func TestVolumeSurgeBreakoutDecide(t *testing.T) {
 			with(sell, func(v *volumeSurgeValues) { v.low = 90 }), nil},
 		{"close over 1.002 support",
 			with(sell, func(v *volumeSurgeValues) { v.close = 90.2 }), nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			checkDecide(t, tt.v.decide(), tt.want)
-		})
-	}
+	})
 }
 
 // TestVolumeSurgeBreakoutUpstreamSells accounts for every difference in
@@ -182,12 +168,7 @@ func TestVolumeSurgeBreakoutWindow(t *testing.T) {
 	} {
 		t.Run(string(tc.action), func(t *testing.T) {
 			d := datasetOf(t, tc.set)
-			row := d.rowAt(t, tc.open)
-			in := d.window(row, windowSize)
-			v, err := VolumeSurgeBreakout{}.read(in)
-			if err != nil {
-				t.Fatal(err)
-			}
+			in, row, v := readWindow(t, d, tc.open, VolumeSurgeBreakout{}.read)
 			s := d.series
 			price := s.Close[row]
 			sma := mean(lagRange(s.Volume, row, 0, 19))
