@@ -69,12 +69,9 @@ func (v ichimokuValues) decide() *Decision {
 	default:
 		return nil
 	}
-	conf := 70
-	if v.volumeSMA > 0 && v.volume/v.volumeSMA > 1.5 {
-		conf += 5
-	}
+	conf := stepConf(70, 90, volumeRatio(v.volume, v.volumeSMA) > 1.5)
 	stop, target := v.kijun, riskTarget(v.close, v.kijun, 2)
-	return newTrade(a, percent(min(conf, 90)), v.close, stop, target,
+	return newTrade(a, conf, v.close, stop, target,
 		map[string]any{
 			"stop_loss":         stop,
 			"take_profit":       target,

@@ -72,18 +72,9 @@ func (v meanReversionValues) decide() *Decision {
 	default:
 		return nil
 	}
-	conf := 70
-	if reversing {
-		conf += 5
-	}
-	if dev > 0.03 {
-		conf += 5
-	}
-	if dev > 0.04 {
-		conf += 5
-	}
+	conf := stepConf(70, 90, reversing, dev > 0.03, dev > 0.04)
 	target := v.ema21
-	return newTrade(a, percent(min(conf, 90)), c[0], stop, target,
+	return newTrade(a, conf, c[0], stop, target,
 		map[string]any{
 			"stop_loss":          stop,
 			"take_profit":        target,

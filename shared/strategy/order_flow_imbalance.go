@@ -110,19 +110,10 @@ func (v orderFlowValues) decide() *Decision {
 	default:
 		return nil
 	}
-	ratio := 0.0
-	if v.volumeSMA > 0 {
-		ratio = v.vol[0] / v.volumeSMA
-	}
-	conf := 75
-	if ratio > 1.5 {
-		conf += 5
-	}
-	if rsiAck {
-		conf += 5
-	}
+	ratio := volumeRatio(v.vol[0], v.volumeSMA)
+	conf := stepConf(75, 95, ratio > 1.5, rsiAck)
 	target := riskTarget(v.close[0], stop, 2.5)
-	return newTrade(a, percent(min(conf, 95)), v.close[0], stop, target,
+	return newTrade(a, conf, v.close[0], stop, target,
 		map[string]any{
 			"stop_loss":            stop,
 			"take_profit":          target,

@@ -74,6 +74,14 @@ func (r *lagReader) shape(in *Input, lag int) barShape {
 	return b
 }
 
+// volumeRatio returns volume over its mean, 0 when there is no mean.
+func volumeRatio(volume, mean float64) float64 {
+	if mean > 0 {
+		return volume / mean
+	}
+	return 0
+}
+
 // flatFrac is the fraction of the price under which a candle's body or
 // range counts as nothing. Upstream used an absolute 0.0001 (UPSTREAM.md
 // §7 item 14), which is most of the range of a coin priced at 0.00001;

@@ -44,7 +44,15 @@ func newTrade(a Action, conf, entry, stop, target float64,
 		StopLoss: stop, TakeProfit: target, Metadata: meta}
 }
 
-// percent returns p hundredths. Confidences add their bonuses in whole
-// percents, so 75+5+5 gives exactly 0.85 rather than 0.8500000000000001,
-// and a sum that reaches a strength bound (0.75, 0.9) is not a hair under.
-func percent(p int) float64 { return float64(p) / 100 }
+// stepConf returns a confidence of base percent plus 5 for each bonus
+// that holds, at most most percent. The sum is taken in whole percents, so
+// 75+5+5 gives exactly 0.85 rather than 0.8500000000000001, and a sum that
+// reaches a strength bound (0.75, 0.9) is not a hair under.
+func stepConf(base, most int, bonus ...bool) float64 {
+	for _, b := range bonus {
+		if b {
+			base += 5
+		}
+	}
+	return float64(min(base, most)) / 100
+}

@@ -74,15 +74,9 @@ func (v volumeSurgeValues) decide() *Decision {
 		return nil
 	}
 	ratio := v.volume / v.volumeSMA
-	conf := 75
-	if ratio > 5 {
-		conf += 5
-	}
-	if ratio > 7 {
-		conf += 5
-	}
+	conf := stepConf(75, 95, ratio > 5, ratio > 7)
 	target := riskTarget(v.close, stop, 2.5)
-	return newTrade(a, percent(min(conf, 95)), v.close, stop, target,
+	return newTrade(a, conf, v.close, stop, target,
 		map[string]any{
 			"stop_loss":         stop,
 			"take_profit":       target,
