@@ -19,6 +19,24 @@ import (
 // bar is one synthetic candle.
 type bar struct{ o, h, l, c float64 }
 
+// barAt returns the candle of in lag candles back from the last.
+func barAt(in *Input, lag int) bar {
+	return bar{lagged(in.Open, lag), lagged(in.High, lag),
+		lagged(in.Low, lag), lagged(in.Close, lag)}
+}
+
+// span returns the candle's range, high - low.
+func (b bar) span() float64 { return b.h - b.l }
+
+// body returns the size of the candle's body.
+func (b bar) body() float64 { return math.Abs(b.c - b.o) }
+
+// upper returns the candle's upper shadow.
+func (b bar) upper() float64 { return b.h - math.Max(b.o, b.c) }
+
+// lower returns the candle's lower shadow.
+func (b bar) lower() float64 { return math.Min(b.o, b.c) - b.l }
+
 // barTo is the candle that opens at prev and closes at c, its wicks 0.1%
 // beyond its body.
 func barTo(prev, c float64) bar {

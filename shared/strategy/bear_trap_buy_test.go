@@ -36,7 +36,7 @@ func thenDip(bars []bar, low, h, c float64) []bar {
 
 func bearTrapBuyWant(bars []bar) *Decision {
 	cur := bars[len(bars)-1]
-	r := cur.h - cur.l
+	r := cur.span()
 	return &Decision{Buy, min(0.85, 0.60+0.25*(cur.c-cur.l)/r), cur.h,
 		cur.l, cur.h + 2*r, nil}
 }

@@ -38,7 +38,7 @@ func thenPoke(bars []bar, high, l, c float64) []bar {
 func bearTrapSellWant(bars []bar) *Decision {
 	cur := bars[len(bars)-1]
 	e80 := emaOf(bars, 80, 0)
-	r := cur.h - cur.l
+	r := cur.span()
 	ratio := (e80 - cur.c) / (cur.h - e80)
 	return &Decision{Sell, min(0.85, 0.60+0.25*ratio), cur.l, cur.h,
 		cur.l - 2*r, map[string]any{"failure_ratio": ratio}}

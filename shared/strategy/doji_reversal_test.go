@@ -10,15 +10,13 @@ import (
 func dojiSpec() barSpec {
 	return barSpec{
 		conds: func(in *Input, _ string) map[string]bool {
-			a := lagged
-			o, h, l, c := a(in.Open, 0), a(in.High, 0), a(in.Low, 0),
-				a(in.Close, 0)
-			sma := a(indicator.SMA(in.Close, 10), 0)
+			b := barAt(in, 0)
+			sma := lagged(indicator.SMA(in.Close, 10), 0)
 			return map[string]bool{
-				"range of at least 1e-7 of the price": h-l >= 1e-7*c,
-				"body at most 5% of the range": math.Abs(c-o) <=
-					0.05*(h-l),
-				"close off sma10": c != sma,
+				"range of at least 1e-7 of the price": b.span() >= 1e-7*b.c,
+				"body at most 5% of the range": b.body() <=
+					0.05*b.span(),
+				"close off sma10": b.c != sma,
 			}
 		},
 		keys: []string{"body_size", "total_range", "body_percentage",
@@ -30,8 +28,8 @@ func dojiSpec() barSpec {
 func dojiWant(bars []bar) *Decision {
 	cur := bars[len(bars)-1]
 	sma := lagged(indicator.SMA(closesOf(bars), 10), 0)
-	r := cur.h - cur.l
-	quality := 1 - math.Abs(cur.c-cur.o)/r/0.05
+	r := cur.span()
+	quality := 1 - cur.body()/r/0.05
 	conf := min(0.70, 0.40+0.20*quality+
 		min(0.2, 10*math.Abs(cur.c-sma)/cur.c))
 	if cur.c > sma {

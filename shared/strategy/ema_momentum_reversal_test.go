@@ -76,7 +76,7 @@ func emaMomentumWant(bars []bar, base float64,
 	}
 	conf := base + bonus - min(0.08, 10*math.Abs(cur.c-e9)/e9)
 	return &Decision{Buy, min(0.88, max(0.60, conf)), cur.h, cur.l,
-		cur.h + 2*(cur.h-cur.l),
+		cur.h + 2*cur.span(),
 		map[string]any{"setup_type": setup, "strategy_origin": origin}}
 }
 

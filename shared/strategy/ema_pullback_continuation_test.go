@@ -48,7 +48,7 @@ func emaPullbackWant(bars []bar, side Action) *Decision {
 	trendQ := min(1, 20*math.Abs(e20-e30)/e30)
 	pullbackQ := max(0, 1-10*math.Abs(cur.c-e20)/e20)
 	conf := min(0.88, 0.74+0.08*trendQ+0.06*pullbackQ)
-	r := cur.h - cur.l
+	r := cur.span()
 	if side == "sell" {
 		return &Decision{Sell, conf, cur.l, cur.h, cur.l - 2*r, nil}
 	}

@@ -32,7 +32,7 @@ func emaSlopeReversalWant(bars []bar) *Decision {
 	n2 := emaOf(bars, 9, 2)
 	change := math.Abs((n0 - n1) - (n1 - n2))
 	conf := min(0.80, 0.55+50*change/cur.c+10*(n0-cur.c)/cur.c)
-	r := cur.h - cur.l
+	r := cur.span()
 	return &Decision{Sell, conf, cur.l, cur.h, cur.l - 2*r, nil}
 }
 

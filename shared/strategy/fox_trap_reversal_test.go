@@ -64,7 +64,7 @@ func foxTrapWant(bars []bar, side Action) *Decision {
 	conf := min(0.92, 0.78+0.08*min(1, 15*math.Abs(f-s)/s)+
 		0.06*min(1, 20*math.Abs(f-m)/m)+
 		0.05*max(0, 1-20*math.Abs(extreme-f)/f))
-	r := cur.h - cur.l
+	r := cur.span()
 	meta := map[string]any{"trap_type": kind}
 	if side == Sell {
 		return &Decision{Sell, conf, cur.l, cur.h, cur.l - 2*r, meta}

@@ -1,22 +1,16 @@
 package strategy
 
-import (
-	"math"
-	"testing"
-)
+import "testing"
 
 func hammerSpec() barSpec {
 	return barSpec{
 		conds: func(in *Input, _ string) map[string]bool {
-			a := lagged
-			o, h, l, c := a(in.Open, 0), a(in.High, 0), a(in.Low, 0),
-				a(in.Close, 0)
-			body := math.Abs(c - o)
+			b := barAt(in, 0)
 			return map[string]bool{
-				"has a body":         body > 0,
-				"has a range":        h > l,
-				"long lower shadow":  math.Min(o, c)-l >= 2.5*body,
-				"small upper shadow": h-math.Max(o, c) <= body/5,
+				"has a body":         b.body() > 0,
+				"has a range":        b.h > b.l,
+				"long lower shadow":  b.lower() >= 2.5*b.body(),
+				"small upper shadow": b.upper() <= b.body()/5,
 			}
 		},
 		keys: []string{"pattern_type", "entry_price", "stop_loss",
@@ -45,8 +39,8 @@ func TestHammerReversalPattern(t *testing.T) {
 	// After a decline: 0.68 + 0.08 + 0.10·3/5 + 0.08·300/410 + 0.06·1/2
 	// is 0.9085, capped at 0.88.
 	want := func(bars []bar, conf float64) *Decision {
-		h, l := bars[len(bars)-1].h, bars[len(bars)-1].l
-		return &Decision{Buy, conf, h, l, h + 2*(h-l),
+		cur := bars[len(bars)-1]
+		return &Decision{Buy, conf, cur.h, cur.l, cur.h + 2*cur.span(),
 			map[string]any{"downtrend_context": conf == 0.88,
 				"wick_to_body_ratio": 3.0}}
 	}

@@ -38,9 +38,9 @@ func insideBarBreakoutSpec() barSpec {
 func insideBarBreakoutWant(bars []bar) *Decision {
 	cur, prev := bars[len(bars)-1], bars[len(bars)-2]
 	e8, e80 := emaOf(bars, 8, 0), emaOf(bars, 80, 0)
-	quality := min(1, max(0, 1-(cur.h-cur.l)/(prev.h-prev.l)))
+	quality := min(1, max(0, 1-cur.span()/prev.span()))
 	conf := min(0.92, 0.76+0.1*quality+min(0.08, 5*(e8-e80)/e80))
-	return &Decision{Buy, conf, cur.h, cur.l, cur.h + 2*(cur.h-cur.l), nil}
+	return &Decision{Buy, conf, cur.h, cur.l, cur.h + 2*cur.span(), nil}
 }
 
 func TestInsideBarBreakout(t *testing.T) {
@@ -54,7 +54,7 @@ func TestInsideBarBreakout(t *testing.T) {
 	// The EMAs' gap (3.6%) caps the trend bonus: 0.84 + 0.1 quality.
 	insideWant := insideBarBreakoutWant(inside)
 	prev := inside[998]
-	insideWant.Confidence = 0.84 + 0.1*(1-(0.0013*prev.c)/(prev.h-prev.l))
+	insideWant.Confidence = 0.84 + 0.1*(1-(0.0013*prev.c)/prev.span())
 	runBars(t, InsideBarBreakout{}, insideBarBreakoutSpec(), []barCase{
 		{name: "inside bar in an uptrend", bars: inside, want: insideWant},
 		{name: "inside bar in a gentle uptrend", bars: gentleInside,

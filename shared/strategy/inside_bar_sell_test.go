@@ -31,12 +31,12 @@ func insideBarSellWant(bars []bar) *Decision {
 	cur, prev := bars[len(bars)-1], bars[len(bars)-2]
 	f, s := emaOf(bars, 8, 0), emaOf(bars, 80, 0)
 	conf := min(0.80, 0.55+10*(s-cur.c)/cur.c+5*math.Abs(f-s)/cur.c)
-	r := cur.h - cur.l
+	r := cur.span()
 	return &Decision{Sell, conf, cur.l, cur.h, cur.l - 2*r,
 		map[string]any{
 			// The names say what they hold (§7 item 22).
 			"inside_bar_range":   r,
-			"mother_bar_range":   prev.h - prev.l,
+			"mother_bar_range":   prev.span(),
 			"consolidation_size": r,
 		}}
 }

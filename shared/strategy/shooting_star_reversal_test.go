@@ -1,7 +1,6 @@
 package strategy
 
 import (
-	"math"
 	"testing"
 
 	"github.com/tabot-functions/tabot/shared/indicator"
@@ -10,14 +9,11 @@ import (
 func shootingStarSpec() barSpec {
 	return barSpec{
 		conds: func(in *Input, _ string) map[string]bool {
-			a := lagged
-			o, h, l, c := a(in.Open, 0), a(in.High, 0), a(in.Low, 0),
-				a(in.Close, 0)
-			body := math.Abs(c - o)
+			b := barAt(in, 0)
 			return map[string]bool{
-				"body of at least 1e-7 of the price": body >= 1e-7*c,
-				"long upper shadow":                  h-math.Max(o, c) >= 2.5*body,
-				"small lower shadow":                 math.Min(o, c)-l <= body/5,
+				"body of at least 1e-7 of the price": b.body() >= 1e-7*b.c,
+				"long upper shadow":                  b.upper() >= 2.5*b.body(),
+				"small lower shadow":                 b.lower() <= b.body()/5,
 			}
 		},
 		keys: []string{"body_size", "upper_shadow", "lower_shadow",
@@ -33,8 +29,8 @@ func TestShootingStarReversal(t *testing.T) {
 	fallen := thenShaped(decline, -100, 400, 10)
 	stubby := thenShaped(rise, -100, 1000, 10)
 	want := func(bars []bar, conf, ratio float64) *Decision {
-		h, l := bars[len(bars)-1].h, bars[len(bars)-1].l
-		return &Decision{Sell, conf, l, h, l - 1.5*(h-l),
+		cur := bars[len(bars)-1]
+		return &Decision{Sell, conf, cur.l, cur.h, cur.l - 1.5*cur.span(),
 			map[string]any{"shadow_ratio": ratio}}
 	}
 	sma := lagged(indicator.SMA(closesOf(fallen), 20), 0)
