@@ -3,24 +3,25 @@ package strategy
 // This file holds the one rule for a trade's risk levels and the helpers
 // that build a trade on it.
 
+// minRisk is the smallest stop distance a trade may have, as a share of
+// its entry: a stop closer than that is no stop, only a rounding error
+// away from the entry (UPSTREAM.md §7 item 23), and whether it fell on
+// the right side could depend on the price scale.
+const minRisk = 1e-6
+
 // riskOrdered reports whether stop and target sit on the right sides of
 // entry for action a (a buy needs 0 < stop < entry < target, a sell
-// 0 < target < entry < stop), so the risk is positive and every level is
-// a price. Evaluate rejects a decision that breaks it; a strategy whose
-// levels break it has no trade to offer and does not fire.
-//
-// TODO: a stop a rounding error away from the entry passes, so whether
-// such a trade exists can depend on the price scale (TestScaled counts
-// these ties: ichimoku_cloud_momentum on one ETH candle, where Kijun
-// equals the close at the real prices and sits a hair under it when they
-// are scaled). A minimum risk, e.g. 1e-9 of the entry, would end that; it
-// is left out because it changes which signals fire.
+// 0 < target < entry < stop) with the stop at least minRisk of the entry
+// away, so the risk is positive and every level is a price. Evaluate
+// rejects a decision that breaks it; a strategy whose levels break it has
+// no trade to offer and does not fire.
 func riskOrdered(a Action, entry, stop, target float64) bool {
+	risk := minRisk * entry
 	switch a {
 	case Buy:
-		return stop > 0 && stop < entry && entry < target
+		return stop > 0 && stop < entry-risk && entry < target
 	case Sell:
-		return target > 0 && target < entry && entry < stop
+		return target > 0 && target < entry && entry+risk < stop
 	}
 	return false
 }

@@ -257,3 +257,35 @@ func checkRefs(tb testing.TB, d *dataset, row int, scale float64,
 		}
 	}
 }
+
+func TestRiskOrdered(t *testing.T) {
+	tests := []struct {
+		name                string
+		a                   Action
+		entry, stop, target float64
+		want                bool
+	}{
+		{"buy", Buy, 100, 99, 102, true},
+		{"sell", Sell, 100, 101, 98, true},
+		{"buy stop above", Buy, 100, 101, 102, false},
+		{"sell stop below", Sell, 100, 99, 98, false},
+		{"buy target below", Buy, 100, 99, 99.5, false},
+		{"buy stop on entry", Buy, 100, 100, 102, false},
+		{"buy stop a rounding error away", Buy, 100, 100 - 1e-12, 102,
+			false},
+		{"sell stop a rounding error away", Sell, 1e-5, 1e-5 + 1e-20, 9e-6,
+			false},
+		{"buy stop just past minRisk", Buy, 100, 100 - 2e-4, 102, true},
+		{"tiny prices", Buy, 1e-5, 0.99e-5, 1.02e-5, true},
+		{"hold", Hold, 100, 0, 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := riskOrdered(tt.a, tt.entry, tt.stop, tt.target)
+			if got != tt.want {
+				t.Errorf("riskOrdered(%s, %v, %v, %v) = %v, want %v", tt.a,
+					tt.entry, tt.stop, tt.target, got, tt.want)
+			}
+		})
+	}
+}
