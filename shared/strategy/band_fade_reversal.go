@@ -20,11 +20,7 @@ func (BandFadeReversal) History() int { return 20 }
 
 // Evaluate returns a buy on a turn up at the lower band.
 func (s BandFadeReversal) Evaluate(in *Input) (*Decision, error) {
-	v, err := s.read(in)
-	if err != nil {
-		return nil, err
-	}
-	return v.decide(), nil
+	return decided(s.read(in))
 }
 
 type bandFadeValues struct {
@@ -53,8 +49,11 @@ func (v bandFadeValues) decide() *Decision {
 		c[0] <= c[1] {
 		return nil
 	}
-	return newTrade(Buy, 0.72, c[0], 0.98*v.lower, v.middle,
+	stop, target := 0.98*v.lower, v.middle
+	return newTrade(Buy, 0.72, c[0], stop, target,
 		map[string]any{
+			"stop_loss":           stop,
+			"take_profit":         target,
 			"bb_lower":            v.lower,
 			"bb_middle":           v.middle,
 			"bb_upper":            v.upper,

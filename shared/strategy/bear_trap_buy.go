@@ -23,16 +23,16 @@ func (BearTrapBuy) History() int { return indicator.SettleEMA(80) + 3 }
 
 // Evaluate implements Strategy.
 func (BearTrapBuy) Evaluate(in *Input) (*Decision, error) {
-	var r laggedReader
+	var r lagReader
 	e80 := in.EMA(80)
 	cur := r.shape(in, 0)
-	s0 := r.at(e80, 0)
+	s0 := r.at("ema80", e80, 0)
 	held := true
 	for lag := 0; lag < 4; lag++ {
-		held = held && r.at(in.Close, lag) > r.at(e80, lag)
+		held = held && r.at("close", in.Close, lag) > r.at("ema80", e80, lag)
 	}
-	if err := r.err(); err != nil {
-		return nil, err
+	if r.err != nil {
+		return nil, r.err
 	}
 
 	if !(cur.low < s0 && cur.close > s0 && held) {
@@ -40,24 +40,15 @@ func (BearTrapBuy) Evaluate(in *Input) (*Decision, error) {
 	}
 
 	entry, stop := cur.high, cur.low
-	target := entry + 2*cur.span
-	if !riskOrdered(Buy, entry, stop, target) {
-		return nil, nil
-	}
+	target := riskTarget(entry, stop, 2)
 	recovery := (cur.close - cur.low) / cur.span
-	return &Decision{
-		Action:     Buy,
-		Confidence: min(0.85, 0.60+0.25*recovery),
-		Price:      entry,
-		StopLoss:   stop,
-		TakeProfit: target,
-		Metadata: map[string]any{
+	return newTrade(Buy, min(0.85, 0.60+0.25*recovery), entry, stop, target,
+		map[string]any{
 			"ema80":             s0,
 			"trap_depth":        math.Abs(cur.low - s0),
 			"recovery_strength": recovery,
 			"risk_reward_ratio": 2.0,
 			"pattern":           "bear_trap_reversal",
 			"entry_price":       entry,
-		},
-	}, nil
+		}), nil
 }

@@ -21,16 +21,16 @@ func (BearTrapSell) History() int { return indicator.SettleEMA(80) + 3 }
 
 // Evaluate implements Strategy.
 func (BearTrapSell) Evaluate(in *Input) (*Decision, error) {
-	var r laggedReader
+	var r lagReader
 	e80 := in.EMA(80)
 	cur := r.shape(in, 0)
-	s0 := r.at(e80, 0)
+	s0 := r.at("ema80", e80, 0)
 	held := true
 	for lag := 0; lag < 4; lag++ {
-		held = held && r.at(in.Close, lag) < r.at(e80, lag)
+		held = held && r.at("close", in.Close, lag) < r.at("ema80", e80, lag)
 	}
-	if err := r.err(); err != nil {
-		return nil, err
+	if r.err != nil {
+		return nil, r.err
 	}
 
 	if !(cur.high > s0 && cur.close < s0 && held) {
@@ -38,22 +38,14 @@ func (BearTrapSell) Evaluate(in *Input) (*Decision, error) {
 	}
 
 	entry, stop := cur.low, cur.high
-	target := entry - 2*cur.span
-	if !riskOrdered(Sell, entry, stop, target) {
-		return nil, nil
-	}
+	target := riskTarget(entry, stop, 2)
 	height, failure := cur.high-s0, s0-cur.close
 	ratio := 1.0
 	if height > 0 {
 		ratio = failure / height
 	}
-	return &Decision{
-		Action:     Sell,
-		Confidence: min(0.85, 0.60+0.25*ratio),
-		Price:      entry,
-		StopLoss:   stop,
-		TakeProfit: target,
-		Metadata: map[string]any{
+	return newTrade(Sell, min(0.85, 0.60+0.25*ratio), entry, stop, target,
+		map[string]any{
 			"ema80":                     s0,
 			"false_breakout_height":     height,
 			"breakout_failure_distance": failure,
@@ -61,6 +53,5 @@ func (BearTrapSell) Evaluate(in *Input) (*Decision, error) {
 			"risk_reward_ratio":         2.0,
 			"pattern":                   "bear_trap_sell_reversal",
 			"entry_price":               entry,
-		},
-	}, nil
+		}), nil
 }

@@ -22,12 +22,13 @@ func (BollingerBreakoutSignals) History() int { return 20 }
 
 // Evaluate implements Strategy.
 func (BollingerBreakoutSignals) Evaluate(in *Input) (*Decision, error) {
-	var r laggedReader
+	var r lagReader
 	b := in.BBands(20, 2)
-	c := r.at(in.Close, 0)
-	u, m, l := r.at(b.Upper, 0), r.at(b.Middle, 0), r.at(b.Lower, 0)
-	if err := r.err(); err != nil {
-		return nil, err
+	c := r.at("close", in.Close, 0)
+	u, m, l := r.at("bb_upper", b.Upper, 0), r.at("bb_middle", b.Middle, 0),
+		r.at("bb_lower", b.Lower, 0)
+	if r.err != nil {
+		return nil, r.err
 	}
 
 	var (
@@ -45,9 +46,6 @@ func (BollingerBreakoutSignals) Evaluate(in *Input) (*Decision, error) {
 	default:
 		return nil, nil
 	}
-	if !riskOrdered(action, c, stop, m) {
-		return nil, nil
-	}
 
 	width, position := 0.0, 0.5
 	if m > 0 {
@@ -56,13 +54,8 @@ func (BollingerBreakoutSignals) Evaluate(in *Input) (*Decision, error) {
 	if u > l {
 		position = (c - l) / (u - l)
 	}
-	return &Decision{
-		Action:     action,
-		Confidence: min(0.85, 0.68+min(0.12, 50*dist)),
-		Price:      c,
-		StopLoss:   stop,
-		TakeProfit: m,
-		Metadata: map[string]any{
+	return newTrade(action, min(0.85, 0.68+min(0.12, 50*dist)), c, stop, m,
+		map[string]any{
 			"bb_upper":           u,
 			"bb_lower":           l,
 			"bb_middle":          m,
@@ -74,6 +67,5 @@ func (BollingerBreakoutSignals) Evaluate(in *Input) (*Decision, error) {
 			"stop_loss":          stop,
 			"take_profit":        m,
 			"target":             "middle_band",
-		},
-	}, nil
+		}), nil
 }

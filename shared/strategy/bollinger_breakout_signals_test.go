@@ -6,12 +6,12 @@ import (
 	"github.com/tabot-functions/tabot/shared/indicator"
 )
 
-func bollingerBreakoutSpec() laterSpec {
-	return laterSpec{
+func bollingerBreakoutSpec() barSpec {
+	return barSpec{
 		conds: func(in *Input, _ string) map[string]bool {
 			b := indicator.BBands(in.Close, 20, 2)
-			c := laterAt(in.Close, 0)
-			u, l := laterAt(b.Upper, 0), laterAt(b.Lower, 0)
+			c := lagged(in.Close, 0)
+			u, l := lagged(b.Upper, 0), lagged(b.Lower, 0)
 			return map[string]bool{
 				"close outside the bands": c < l || c > u,
 				"stop beyond the close": !(c < l && 0.98*l >= c) &&
@@ -24,30 +24,30 @@ func bollingerBreakoutSpec() laterSpec {
 	}
 }
 
-func breakoutWant(bars []laterCandle) *laterWant {
-	b := indicator.BBands(laterCloses(bars), 20, 2)
+func breakoutWant(bars []bar) *Decision {
+	b := indicator.BBands(closesOf(bars), 20, 2)
 	c := bars[len(bars)-1].c
-	u, m, l := laterAt(b.Upper, 0), laterAt(b.Middle, 0), laterAt(b.Lower, 0)
+	u, m, l := lagged(b.Upper, 0), lagged(b.Middle, 0), lagged(b.Lower, 0)
 	if c < l {
-		return &laterWant{Buy, min(0.85, 0.68+min(0.12, 50*(l-c)/l)), c,
+		return &Decision{Buy, min(0.85, 0.68+min(0.12, 50*(l-c)/l)), c,
 			0.98 * l, m, map[string]any{"breakout_type": "lower_band_breakout",
 				"strategy_origin": "quantzed_screening_04"}}
 	}
-	return &laterWant{Sell, min(0.85, 0.68+min(0.12, 50*(c-u)/u)), c,
+	return &Decision{Sell, min(0.85, 0.68+min(0.12, 50*(c-u)/u)), c,
 		1.02 * u, m, map[string]any{"breakout_type": "upper_band_breakout",
 			"strategy_origin": "quantzed_screening_05"}}
 }
 
 func TestBollingerBreakoutSignals(t *testing.T) {
-	wave := laterWave(1000, 50_000, 0.01, 20)
-	below := laterThen(wave, -0.02)
-	above := laterThen(wave, 0.02)
-	far := laterThen(wave, -0.028)
+	wave := waveBars(1000, 50_000, 0.01, 20)
+	below := thenMoves(wave, -0.02)
+	above := thenMoves(wave, 0.02)
+	far := thenMoves(wave, -0.028)
 	farWant := breakoutWant(far)
-	farWant.conf = 0.80 // distance bonus at its cap
+	farWant.Confidence = 0.80 // distance bonus at its cap
 
-	laterRun(t, BollingerBreakoutSignals{}, bollingerBreakoutSpec(),
-		[]laterCase{
+	runBars(t, BollingerBreakoutSignals{}, bollingerBreakoutSpec(),
+		[]barCase{
 			{name: "close under the lower band", bars: below,
 				want: breakoutWant(below)},
 			{name: "close over the upper band", bars: above,
@@ -57,9 +57,9 @@ func TestBollingerBreakoutSignals(t *testing.T) {
 			{name: "inside the bands", bars: wave,
 				miss: []string{"close outside the bands"}},
 			// Upstream bought here with its stop above the entry.
-			{name: "crash past the stop", bars: laterThen(wave, -0.08),
+			{name: "crash past the stop", bars: thenMoves(wave, -0.08),
 				miss: []string{"stop beyond the close"}},
-			{name: "spike past the stop", bars: laterThen(wave, 0.08),
+			{name: "spike past the stop", bars: thenMoves(wave, 0.08),
 				miss: []string{"stop beyond the close"}},
 		})
 }

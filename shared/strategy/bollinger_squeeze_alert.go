@@ -29,13 +29,15 @@ func (BollingerSqueezeAlert) History() int { return 20 + squeezeLookback - 1 }
 
 // Evaluate implements Strategy.
 func (BollingerSqueezeAlert) Evaluate(in *Input) (*Decision, error) {
-	var r laggedReader
+	var r lagReader
 	b := in.BBands(20, 2)
 	width := func(lag int) float64 {
-		return (r.at(b.Upper, lag) - r.at(b.Lower, lag)) / r.at(b.Middle, lag)
+		u, l := r.at("bb_upper", b.Upper, lag), r.at("bb_lower", b.Lower, lag)
+		return (u - l) / r.at("bb_middle", b.Middle, lag)
 	}
-	c := r.at(in.Close, 0)
-	u, m, l := r.at(b.Upper, 0), r.at(b.Middle, 0), r.at(b.Lower, 0)
+	c := r.at("close", in.Close, 0)
+	u, m, l := r.at("bb_upper", b.Upper, 0), r.at("bb_middle", b.Middle, 0),
+		r.at("bb_lower", b.Lower, 0)
 	ratio := width(0)
 	narrowest := true
 	for lag := 1; lag < squeezeLookback; lag++ {
@@ -43,8 +45,8 @@ func (BollingerSqueezeAlert) Evaluate(in *Input) (*Decision, error) {
 			narrowest = false
 		}
 	}
-	if err := r.err(); err != nil {
-		return nil, err
+	if r.err != nil {
+		return nil, r.err
 	}
 
 	if m <= 0 || !(ratio < squeezeThreshold) || !narrowest {

@@ -13,14 +13,14 @@ func squeezeWidths(in *Input, lags int) []float64 {
 	b := indicator.BBands(in.Close, 20, 2)
 	out := make([]float64, lags)
 	for lag := range out {
-		out[lag] = (laterAt(b.Upper, lag) - laterAt(b.Lower, lag)) /
-			laterAt(b.Middle, lag)
+		out[lag] = (lagged(b.Upper, lag) - lagged(b.Lower, lag)) /
+			lagged(b.Middle, lag)
 	}
 	return out
 }
 
-func bollingerSqueezeSpec() laterSpec {
-	return laterSpec{
+func bollingerSqueezeSpec() barSpec {
+	return barSpec{
 		conds: func(in *Input, _ string) map[string]bool {
 			w := squeezeWidths(in, 125)
 			narrowest := true
@@ -38,27 +38,27 @@ func bollingerSqueezeSpec() laterSpec {
 	}
 }
 
-func squeezeWant(bars []laterCandle) *laterWant {
-	w := squeezeWidths(laterInputOf(bars), 1)[0]
+func squeezeWant(bars []bar) *Decision {
+	w := squeezeWidths(inputOf(bars), 1)[0]
 	intensity := (0.1 - w) / 0.1
-	return &laterWant{Hold, min(0.85, 0.65+0.15*intensity),
+	return &Decision{Hold, min(0.85, 0.65+0.15*intensity),
 		bars[len(bars)-1].c, 0, 0, nil}
 }
 
 func TestBollingerSqueezeAlert(t *testing.T) {
 	// A 20-candle sine fills each band window with one whole period, so
 	// the width follows the amplitude.
-	fading := laterWaveAmp(1000, 50_000, 20, func(i int) float64 {
+	fading := waveBarsAmp(1000, 50_000, 20, func(i int) float64 {
 		return 0.03 * math.Pow(0.998, float64(i))
 	})
-	wideFading := laterWaveAmp(1000, 50_000, 20, func(i int) float64 {
+	wideFading := waveBarsAmp(1000, 50_000, 20, func(i int) float64 {
 		return 0.2 * math.Pow(0.999, float64(i))
 	})
-	growing := laterWaveAmp(1000, 50_000, 20, func(i int) float64 {
+	growing := waveBarsAmp(1000, 50_000, 20, func(i int) float64 {
 		return 0.002 * math.Pow(1.001, float64(i))
 	})
 	// Narrower bands 115 to 130 candles back than now.
-	patch := laterWaveAmp(1000, 50_000, 20, func(i int) float64 {
+	patch := waveBarsAmp(1000, 50_000, 20, func(i int) float64 {
 		switch {
 		case i < 850:
 			return 0.03
@@ -67,11 +67,11 @@ func TestBollingerSqueezeAlert(t *testing.T) {
 		}
 		return 0.03 * math.Pow(0.995, float64(i-885))
 	})
-	flat := laterTrend(200, 50_000, 0)
+	flat := trendBars(200, 50_000, 0)
 	flatWant := squeezeWant(flat)
-	flatWant.conf = 0.80 // zero width, full intensity
+	flatWant.Confidence = 0.80 // zero width, full intensity
 
-	laterRun(t, BollingerSqueezeAlert{}, bollingerSqueezeSpec(), []laterCase{
+	runBars(t, BollingerSqueezeAlert{}, bollingerSqueezeSpec(), []barCase{
 		{name: "bands narrowing", bars: fading, want: squeezeWant(fading)},
 		{name: "flat market, zero width", bars: flat, want: flatWant},
 		{name: "narrowing but wider than 10%", bars: wideFading,

@@ -22,11 +22,7 @@ func (DivergenceTrap) History() int { return 268 }
 
 // Evaluate returns a buy on an oversold bullish divergence.
 func (s DivergenceTrap) Evaluate(in *Input) (*Decision, error) {
-	v, err := s.read(in)
-	if err != nil {
-		return nil, err
-	}
-	return v.decide(), nil
+	return decided(s.read(in))
 }
 
 type divergenceValues struct {
@@ -59,8 +55,11 @@ func (v divergenceValues) decide() *Decision {
 		return nil
 	}
 	stop := 0.99 * v.lowest10
-	return newTrade(Buy, 0.66, v.close, stop, riskTarget(v.close, stop, 2),
+	target := riskTarget(v.close, stop, 2)
+	return newTrade(Buy, 0.66, v.close, stop, target,
 		map[string]any{
+			"stop_loss":         stop,
+			"take_profit":       target,
 			"rsi":               v.rsi,
 			"divergence_type":   "regular_bullish",
 			"oversold":          true,

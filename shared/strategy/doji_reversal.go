@@ -27,11 +27,11 @@ func (DojiReversal) History() int { return 10 }
 
 // Evaluate implements Strategy.
 func (DojiReversal) Evaluate(in *Input) (*Decision, error) {
-	var r laggedReader
+	var r lagReader
 	cur := r.shape(in, 0)
-	sma := r.at(in.SMA(10), 0)
-	if err := r.err(); err != nil {
-		return nil, err
+	sma := r.at("sma10", in.SMA(10), 0)
+	if r.err != nil {
+		return nil, r.err
 	}
 
 	if cur.span < flatFrac*cur.close {
@@ -43,32 +43,24 @@ func (DojiReversal) Evaluate(in *Input) (*Decision, error) {
 	}
 
 	var action Action
-	var entry, stop, target float64
+	var entry, stop float64
 	var context string
 	switch {
 	case cur.close > sma:
 		action, entry, stop = Sell, cur.low, cur.high
-		target = entry - 1.2*cur.span
 		context = "bullish"
 	case cur.close < sma:
 		action, entry, stop = Buy, cur.high, cur.low
-		target = entry + 1.2*cur.span
 		context = "bearish"
 	default:
 		return nil, nil
 	}
-	if !riskOrdered(action, entry, stop, target) {
-		return nil, nil
-	}
+	target := riskTarget(entry, stop, 1.2)
 	quality := 1 - bodyPct/0.05
 	trend := min(0.2, 10*math.Abs(cur.close-sma)/cur.close)
-	return &Decision{
-		Action:     action,
-		Confidence: min(0.70, 0.40+0.20*quality+trend),
-		Price:      entry,
-		StopLoss:   stop,
-		TakeProfit: target,
-		Metadata: map[string]any{
+	conf := min(0.70, 0.40+0.20*quality+trend)
+	return newTrade(action, conf, entry, stop, target,
+		map[string]any{
 			"body_size":         cur.body,
 			"total_range":       cur.span,
 			"body_percentage":   bodyPct,
@@ -78,6 +70,5 @@ func (DojiReversal) Evaluate(in *Input) (*Decision, error) {
 			"risk_reward_ratio": 1.2,
 			"pattern":           "doji_reversal",
 			"entry_price":       entry,
-		},
-	}, nil
+		}), nil
 }

@@ -7,18 +7,16 @@ import (
 	"github.com/tabot-functions/tabot/shared/indicator"
 )
 
-func dojiSpec() laterSpec {
-	return laterSpec{
+func dojiSpec() barSpec {
+	return barSpec{
 		conds: func(in *Input, _ string) map[string]bool {
-			a := laterAt
-			o, h, l, c := a(in.Open, 0), a(in.High, 0), a(in.Low, 0),
-				a(in.Close, 0)
-			sma := a(indicator.SMA(in.Close, 10), 0)
+			b := barAt(in, 0)
+			sma := lagged(indicator.SMA(in.Close, 10), 0)
 			return map[string]bool{
-				"range of at least 1e-7 of the price": h-l >= 1e-7*c,
-				"body at most 5% of the range": math.Abs(c-o) <=
-					0.05*(h-l),
-				"close off sma10": c != sma,
+				"range of at least 1e-7 of the price": b.span() >= 1e-7*b.c,
+				"body at most 5% of the range": b.body() <=
+					0.05*b.span(),
+				"close off sma10": b.c != sma,
 			}
 		},
 		keys: []string{"body_size", "total_range", "body_percentage",
@@ -27,42 +25,42 @@ func dojiSpec() laterSpec {
 	}
 }
 
-func dojiWant(bars []laterCandle) *laterWant {
+func dojiWant(bars []bar) *Decision {
 	cur := bars[len(bars)-1]
-	sma := laterAt(indicator.SMA(laterCloses(bars), 10), 0)
-	r := cur.h - cur.l
-	quality := 1 - math.Abs(cur.c-cur.o)/r/0.05
+	sma := lagged(indicator.SMA(closesOf(bars), 10), 0)
+	r := cur.span()
+	quality := 1 - cur.body()/r/0.05
 	conf := min(0.70, 0.40+0.20*quality+
 		min(0.2, 10*math.Abs(cur.c-sma)/cur.c))
 	if cur.c > sma {
-		return &laterWant{Sell, conf, cur.l, cur.h, cur.l - 1.2*r,
+		return &Decision{Sell, conf, cur.l, cur.h, cur.l - 1.2*r,
 			map[string]any{"trend_context": "bullish"}}
 	}
-	return &laterWant{Buy, conf, cur.h, cur.l, cur.h + 1.2*r,
+	return &Decision{Buy, conf, cur.h, cur.l, cur.h + 1.2*r,
 		map[string]any{"trend_context": "bearish"}}
 }
 
 func TestDojiReversal(t *testing.T) {
-	rise := laterTrend(20, 48_000, 0.003)
-	steepFall := laterTrend(20, 52_000, -0.005)
-	high := laterShaped(rise, 1, 60, 39)
-	low := laterShaped(steepFall, 0, 60, 40)
+	rise := trendBars(20, 48_000, 0.003)
+	steepFall := trendBars(20, 52_000, -0.005)
+	high := thenShaped(rise, 1, 60, 39)
+	low := thenShaped(steepFall, 0, 60, 40)
 	lowWant := dojiWant(low)
-	lowWant.conf = 0.70 // 0.40 + 0.20 + 0.2, capped
-	flat := laterTrend(20, 50_000, 0)
+	lowWant.Confidence = 0.70 // 0.40 + 0.20 + 0.2, capped
+	flat := trendBars(20, 50_000, 0)
 	p := flat[19].c
 
-	laterRun(t, DojiReversal{}, dojiSpec(), []laterCase{
+	runBars(t, DojiReversal{}, dojiSpec(), []barCase{
 		{name: "doji above sma10 sells", bars: high, want: dojiWant(high)},
 		{name: "doji far under sma10 buys", bars: low, want: lowWant},
 		{name: "body 5.5% of the range",
-			bars: laterShaped(rise, 5.5, 50, 44.5),
+			bars: thenShaped(rise, 5.5, 50, 44.5),
 			miss: []string{"body at most 5% of the range"}},
-		{name: "doji on sma10", bars: laterShaped(flat, 0, 50, 50),
+		{name: "doji on sma10", bars: thenShaped(flat, 0, 50, 50),
 			miss: []string{"close off sma10"}},
 		// Upstream's absolute floor (0.0001) let this through.
 		{name: "range under 1e-7 of the price",
-			bars: laterWith(rise, laterCandle{p, p + 0.002, p, p}),
+			bars: thenBars(rise, bar{p, p + 0.002, p, p}),
 			miss: []string{"range of at least 1e-7 of the price"}},
 	})
 }

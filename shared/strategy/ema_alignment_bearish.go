@@ -28,13 +28,14 @@ func (EMAAlignmentBearish) History() int {
 
 // Evaluate implements Strategy.
 func (EMAAlignmentBearish) Evaluate(in *Input) (*Decision, error) {
-	var r laggedReader
+	var r lagReader
 	e8, e80 := in.EMA(8), in.EMA(80)
 	cur := r.shape(in, 0)
-	f0, f1, f2 := r.at(e8, 0), r.at(e8, 1), r.at(e8, 2)
-	s0, s1, s2 := r.at(e80, 0), r.at(e80, 1), r.at(e80, 2)
-	if err := r.err(); err != nil {
-		return nil, err
+	f0, f1, f2 := r.at("ema8", e8, 0), r.at("ema8", e8, 1), r.at("ema8", e8, 2)
+	s0, s1, s2 := r.at("ema80", e80, 0), r.at("ema80", e80, 1),
+		r.at("ema80", e80, 2)
+	if r.err != nil {
+		return nil, r.err
 	}
 
 	df1, df2, ds1, ds2 := f0-f1, f1-f2, s0-s1, s1-s2
@@ -44,19 +45,12 @@ func (EMAAlignmentBearish) Evaluate(in *Input) (*Decision, error) {
 	}
 
 	stop := max(f0, cur.high)
-	target := c - 1.5*(stop-c)
-	if !riskOrdered(Sell, c, stop, target) {
-		return nil, nil
-	}
+	target := riskTarget(c, stop, 1.5)
 	dist8, dist80 := (f0-c)/c, (s0-c)/c
 	slopes := (math.Abs(df1) + math.Abs(ds1)) / c
-	return &Decision{
-		Action:     Sell,
-		Confidence: min(0.85, 0.60+10*dist8+5*dist80+20*slopes),
-		Price:      c,
-		StopLoss:   stop,
-		TakeProfit: target,
-		Metadata: map[string]any{
+	conf := min(0.85, 0.60+10*dist8+5*dist80+20*slopes)
+	return newTrade(Sell, conf, c, stop, target,
+		map[string]any{
 			"ema8":                 f0,
 			"ema80":                s0,
 			"ema8_slope_1":         df1,
@@ -68,6 +62,5 @@ func (EMAAlignmentBearish) Evaluate(in *Input) (*Decision, error) {
 			"ema_separation":       math.Abs(f0-s0) / c,
 			"risk_reward_ratio":    1.5,
 			"pattern":              "bearish_ema_alignment",
-		},
-	}, nil
+		}), nil
 }

@@ -7,12 +7,12 @@ import (
 	"github.com/tabot-functions/tabot/shared/indicator"
 )
 
-func emaAlignmentBearishSpec() laterSpec {
-	return laterSpec{
+func emaAlignmentBearishSpec() barSpec {
+	return barSpec{
 		conds: func(in *Input, _ string) map[string]bool {
-			c := laterAt(in.Close, 0)
+			c := lagged(in.Close, 0)
 			e8, e80 := indicator.EMA(in.Close, 8), indicator.EMA(in.Close, 80)
-			a := laterAt
+			a := lagged
 			return map[string]bool{
 				"close under ema8":     c < a(e8, 0),
 				"close under ema80":    c < a(e80, 0),
@@ -29,47 +29,47 @@ func emaAlignmentBearishSpec() laterSpec {
 	}
 }
 
-func emaAlignmentBearishWant(bars []laterCandle) *laterWant {
+func emaAlignmentBearishWant(bars []bar) *Decision {
 	cur := bars[len(bars)-1]
 	c := cur.c
-	f0, f1 := laterEMA(bars, 8, 0), laterEMA(bars, 8, 1)
-	s0, s1 := laterEMA(bars, 80, 0), laterEMA(bars, 80, 1)
+	f0, f1 := emaOf(bars, 8, 0), emaOf(bars, 8, 1)
+	s0, s1 := emaOf(bars, 80, 0), emaOf(bars, 80, 1)
 	conf := min(0.85, 0.60+10*(f0-c)/c+5*(s0-c)/c+
 		20*(math.Abs(f0-f1)+math.Abs(s0-s1))/c)
 	stop := max(f0, cur.h)
-	return &laterWant{Sell, conf, c, stop, c - 1.5*(stop-c), nil}
+	return &Decision{Sell, conf, c, stop, c - 1.5*(stop-c), nil}
 }
 
 func TestEMAAlignmentBearish(t *testing.T) {
-	down := laterTrend(1000, 50_000, -0.001)
-	gentle := laterTrend(1000, 50_000, -0.0001)
+	down := trendBars(1000, 50_000, -0.001)
+	gentle := trendBars(1000, 50_000, -0.0001)
 	downWant := emaAlignmentBearishWant(down)
-	downWant.conf = 0.85 // 4% under EMA(80), capped
+	downWant.Confidence = 0.85 // 4% under EMA(80), capped
 	p := down[999].c
-	f := laterEMA(down, 8, 0)
+	f := emaOf(down, 8, 0)
 	// A wick above EMA(8): the stop is the candle's high.
-	wick := laterWith(down, laterCandle{p, f * 1.005, p * 0.998, p * 0.999})
-	if w := emaAlignmentBearishWant(wick); w.stop != wick[1000].h {
-		t.Fatalf("wick window: stop %v is not the high %v", w.stop,
+	wick := thenBars(down, bar{p, f * 1.005, p * 0.998, p * 0.999})
+	if w := emaAlignmentBearishWant(wick); w.StopLoss != wick[1000].h {
+		t.Fatalf("wick window: stop %v is not the high %v", w.StopLoss,
 			wick[1000].h)
 	}
 
-	laterRun(t, EMAAlignmentBearish{}, emaAlignmentBearishSpec(),
-		[]laterCase{
+	runBars(t, EMAAlignmentBearish{}, emaAlignmentBearishSpec(),
+		[]barCase{
 			{name: "downtrend", bars: down, want: downWant},
 			{name: "gentle downtrend", bars: gentle,
 				want: emaAlignmentBearishWant(gentle)},
 			{name: "wick above ema8", bars: wick,
 				want: emaAlignmentBearishWant(wick)},
 			{name: "bounce on the previous candle",
-				bars: laterThen(down[:998], 0.006, -0.005),
+				bars: thenMoves(down[:998], 0.006, -0.005),
 				miss: []string{"ema8 falling before"}},
 			// EMA(80) rose on the previous candle, fell on the last.
 			{name: "ema80 turning down",
-				bars: laterThen(laterTrend(1000, 50_000, 0.0002), -0.004,
+				bars: thenMoves(trendBars(1000, 50_000, 0.0002), -0.004,
 					-0.011),
 				miss: []string{"ema80 falling before"}},
-			{name: "uptrend", bars: laterTrend(1000, 20_000, 0.001),
+			{name: "uptrend", bars: trendBars(1000, 20_000, 0.001),
 				miss: []string{"close under ema8", "close under ema80",
 					"ema8 falling", "ema8 falling before", "ema80 falling",
 					"ema80 falling before"}},

@@ -23,13 +23,14 @@ func (EMAAlignmentBullish) History() int {
 
 // Evaluate implements Strategy.
 func (EMAAlignmentBullish) Evaluate(in *Input) (*Decision, error) {
-	var r laggedReader
+	var r lagReader
 	e8, e80 := in.EMA(8), in.EMA(80)
-	c := r.at(in.Close, 0)
-	f0, f1, f2 := r.at(e8, 0), r.at(e8, 1), r.at(e8, 2)
-	s0, s1, s2 := r.at(e80, 0), r.at(e80, 1), r.at(e80, 2)
-	if err := r.err(); err != nil {
-		return nil, err
+	c := r.at("close", in.Close, 0)
+	f0, f1, f2 := r.at("ema8", e8, 0), r.at("ema8", e8, 1), r.at("ema8", e8, 2)
+	s0, s1, s2 := r.at("ema80", e80, 0), r.at("ema80", e80, 1),
+		r.at("ema80", e80, 2)
+	if r.err != nil {
+		return nil, r.err
 	}
 
 	if !(c > f0 && c > s0 && f0 > s0) ||
@@ -39,17 +40,10 @@ func (EMAAlignmentBullish) Evaluate(in *Input) (*Decision, error) {
 
 	trend := (f0 - s0) / s0
 	distance := (c - f0) / f0
-	stop, target := s0, c+2.5*(c-s0)
-	if !riskOrdered(Buy, c, stop, target) {
-		return nil, nil
-	}
-	return &Decision{
-		Action:     Buy,
-		Confidence: min(0.95, 0.74+min(0.10, 10*trend)+min(0.05, 20*distance)),
-		Price:      c,
-		StopLoss:   stop,
-		TakeProfit: target,
-		Metadata: map[string]any{
+	stop, target := s0, riskTarget(c, s0, 2.5)
+	conf := min(0.95, 0.74+min(0.10, 10*trend)+min(0.05, 20*distance))
+	return newTrade(Buy, conf, c, stop, target,
+		map[string]any{
 			"ema8":                     f0,
 			"ema80":                    s0,
 			"trend_strength":           trend,
@@ -60,6 +54,5 @@ func (EMAAlignmentBullish) Evaluate(in *Input) (*Decision, error) {
 			"stop_loss":                stop,
 			"take_profit":              target,
 			"risk_reward_ratio":        2.5,
-		},
-	}, nil
+		}), nil
 }

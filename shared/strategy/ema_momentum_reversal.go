@@ -50,16 +50,16 @@ func (EMAMomentumReversal) History() int {
 
 // Evaluate implements Strategy.
 func (EMAMomentumReversal) Evaluate(in *Input) (*Decision, error) {
-	var r laggedReader
+	var r lagReader
 	e9 := in.EMA(9)
 	var ema, low [7]float64
 	for lag := range ema {
-		ema[lag], low[lag] = r.at(e9, lag), r.at(in.Low, lag)
+		ema[lag], low[lag] = r.at("ema9", e9, lag), r.at("low", in.Low, lag)
 	}
 	cur := r.shape(in, 0)
-	c1, c2 := r.at(in.Close, 1), r.at(in.Close, 2)
-	if err := r.err(); err != nil {
-		return nil, err
+	c1, c2 := r.at("close", in.Close, 1), r.at("close", in.Close, 2)
+	if r.err != nil {
+		return nil, r.err
 	}
 
 	var slope [5]float64
@@ -104,23 +104,15 @@ func (EMAMomentumReversal) Evaluate(in *Input) (*Decision, error) {
 	}
 
 	entry, stop := cur.high, cur.low
-	target := entry + 2*(entry-stop)
-	if !riskOrdered(Buy, entry, stop, target) {
-		return nil, nil
-	}
+	target := riskTarget(entry, stop, 2)
 	bonus := 0.0
 	if slope[0] > 0 {
 		bonus = min(0.05, 100*slope[0]/ema[0])
 	}
 	distance := math.Abs(cur.close-ema[0]) / ema[0]
 	conf := base + bonus - min(0.08, 10*distance)
-	return &Decision{
-		Action:     Buy,
-		Confidence: min(0.88, max(0.60, conf)),
-		Price:      entry,
-		StopLoss:   stop,
-		TakeProfit: target,
-		Metadata: map[string]any{
+	return newTrade(Buy, min(0.88, max(0.60, conf)), entry, stop, target,
+		map[string]any{
 			"setup_type":              setup,
 			"entry_price":             entry,
 			"stop_loss":               stop,
@@ -132,6 +124,5 @@ func (EMAMomentumReversal) Evaluate(in *Input) (*Decision, error) {
 			"current_slope":           slope[0],
 			"previous_slope":          slope[1],
 			"strategy_origin":         origin,
-		},
-	}, nil
+		}), nil
 }

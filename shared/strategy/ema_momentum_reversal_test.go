@@ -7,10 +7,10 @@ import (
 	"github.com/tabot-functions/tabot/shared/indicator"
 )
 
-func emaMomentumSpec() laterSpec {
-	return laterSpec{
+func emaMomentumSpec() barSpec {
+	return barSpec{
 		conds: func(in *Input, setup string) map[string]bool {
-			a := laterAt
+			a := lagged
 			e9 := indicator.EMA(in.Close, 9)
 			slope := func(k int) float64 { return a(e9, k) - a(e9, k+1) }
 			lowsAbove := func(from, to int) int {
@@ -65,42 +65,42 @@ func emaMomentumSpec() laterSpec {
 	}
 }
 
-func emaMomentumWant(bars []laterCandle, base float64,
-	setup, origin string) *laterWant {
+func emaMomentumWant(bars []bar, base float64,
+	setup, origin string) *Decision {
 	cur := bars[len(bars)-1]
-	e9 := laterEMA(bars, 9, 0)
-	slope := e9 - laterEMA(bars, 9, 1)
+	e9 := emaOf(bars, 9, 0)
+	slope := e9 - emaOf(bars, 9, 1)
 	bonus := 0.0
 	if slope > 0 {
 		bonus = min(0.05, 100*slope/e9)
 	}
 	conf := base + bonus - min(0.08, 10*math.Abs(cur.c-e9)/e9)
-	return &laterWant{Buy, min(0.88, max(0.60, conf)), cur.h, cur.l,
-		cur.h + 2*(cur.h-cur.l),
+	return &Decision{Buy, min(0.88, max(0.60, conf)), cur.h, cur.l,
+		cur.h + 2*cur.span(),
 		map[string]any{"setup_type": setup, "strategy_origin": origin}}
 }
 
 func TestEMAMomentumReversal(t *testing.T) {
-	down := laterTrend(200, 50_000, -0.001)
-	steepDown := laterTrend(200, 50_000, -0.002)
+	down := trendBars(200, 50_000, -0.001)
+	steepDown := trendBars(200, 50_000, -0.002)
 	p := down[len(down)-1].c
 	// Up 1% with a higher low: the slope turns and 9.4 holds too.
-	turn := laterWith(down, laterCandle{p, p * 1.011, p * 0.9995, p * 1.01})
-	smallTurn := laterThen(laterTrend(200, 50_000, -0.0002), 0.002)
-	capitulation := laterThen(steepDown, -0.003)
-	pattern := laterThen(down, -0.0005)
-	bounce := laterThen(down[:197], 0.008, -0.004, -0.004)
+	turn := thenBars(down, bar{p, p * 1.011, p * 0.9995, p * 1.01})
+	smallTurn := thenMoves(trendBars(200, 50_000, -0.0002), 0.002)
+	capitulation := thenMoves(steepDown, -0.003)
+	pattern := thenMoves(down, -0.0005)
+	bounce := thenMoves(down[:197], 0.008, -0.004, -0.004)
 	// Two rising slopes, then exactly three falling ones.
-	three := laterThen(down, 0.006, 0.001, -0.005, -0.002, -0.002)
+	three := thenMoves(down, 0.006, 0.001, -0.005, -0.002, -0.002)
 	q := 0.99 * steepDown[len(steepDown)-1].c
-	gap := laterWith(steepDown, laterCandle{q, q, q, q})
+	gap := thenBars(steepDown, bar{q, q, q, q})
 
 	// Capitulation closes 1.1% under EMA(9): the distance penalty is
 	// capped, 0.78 - 0.08.
 	capWant := emaMomentumWant(capitulation, 0.78, "setup_9_2_capitulation",
 		"quantzed_screening_14")
-	capWant.conf = 0.70
-	laterRun(t, EMAMomentumReversal{}, emaMomentumSpec(), []laterCase{
+	capWant.Confidence = 0.70
+	runBars(t, EMAMomentumReversal{}, emaMomentumSpec(), []barCase{
 		{name: "9.1 slope turns up", bars: turn, side: "9.1",
 			want: emaMomentumWant(turn, 0.76, "setup_9_1_slope_reversal",
 				"quantzed_screening_13")},
@@ -126,12 +126,12 @@ func TestEMAMomentumReversal(t *testing.T) {
 			side: "9.3", want: emaMomentumWant(three, 0.74,
 				"setup_9_3_pattern_reversal", "quantzed_screening_15")},
 		{name: "9.3 with the last close back above", side: "9.3",
-			bars: laterThen(down, -0.002, -0.004, 0.005),
+			bars: thenMoves(down, -0.002, -0.004, 0.005),
 			miss: []string{"two closes under"}},
-		{name: "uptrend", bars: laterTrend(200, 50_000, 0.001), side: "9.1",
+		{name: "uptrend", bars: trendBars(200, 50_000, 0.001), side: "9.1",
 			miss: []string{"slope turned up"}},
 		{name: "uptrend, no capitulation",
-			bars: laterTrend(200, 50_000, 0.001), side: "9.2",
+			bars: trendBars(200, 50_000, 0.001), side: "9.2",
 			miss: []string{"no low above ema9", "no rising slope",
 				"close under previous low"}},
 		// Upstream bought here with stop, entry and target equal.

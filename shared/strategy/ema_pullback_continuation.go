@@ -36,51 +36,44 @@ func (EMAPullbackContinuation) History() int {
 
 // Evaluate implements Strategy.
 func (EMAPullbackContinuation) Evaluate(in *Input) (*Decision, error) {
-	var r laggedReader
+	var r lagReader
 	e9, e20, e30 := in.EMA(9), in.EMA(20), in.EMA(30)
 	cur := r.shape(in, 0)
-	prevHigh := r.at(in.High, 1)
-	n9, n20, n30 := r.at(e9, 0), r.at(e20, 0), r.at(e30, 0)
+	prevHigh := r.at("high", in.High, 1)
+	n9, n20, n30 := r.at("ema9", e9, 0), r.at("ema20", e20, 0),
+		r.at("ema30", e30, 0)
 	above, below := true, true
 	for lag := 0; lag < 4; lag++ {
-		c, e := r.at(in.Close, lag), r.at(e20, lag)
+		c, e := r.at("close", in.Close, lag), r.at("ema20", e20, lag)
 		above = above && c > e
 		below = below && c < e
 	}
-	if err := r.err(); err != nil {
-		return nil, err
+	if r.err != nil {
+		return nil, r.err
 	}
 
 	var action Action
-	var entry, stop, target float64
+	var entry, stop float64
 	var setup, origin string
 	switch {
 	case n20 > n30 && cur.low <= 1.01*n20 && above:
 		action, entry, stop = Buy, cur.high, cur.low
-		target = entry + 2*(entry-stop)
 		setup, origin = "bullish_pullback", "quantzed_screening_11"
 	case n9 < n20 && cur.high >= 0.99*n20 && cur.high > prevHigh && below:
 		action, entry, stop = Sell, cur.low, cur.high
-		target = entry - 2*(stop-entry)
 		setup, origin = "bearish_pullback", "quantzed_screening_12"
 	default:
 		return nil, nil
 	}
-	if !riskOrdered(action, entry, stop, target) {
-		return nil, nil
-	}
+	target := riskTarget(entry, stop, 2)
 
 	separation := math.Abs(n20-n30) / n30
 	depth := math.Abs(cur.close-n20) / n20
 	trendQ := min(1, 20*separation)
 	pullbackQ := max(0, 1-10*depth)
-	return &Decision{
-		Action:     action,
-		Confidence: min(0.88, 0.74+0.08*trendQ+0.06*pullbackQ),
-		Price:      entry,
-		StopLoss:   stop,
-		TakeProfit: target,
-		Metadata: map[string]any{
+	conf := min(0.88, 0.74+0.08*trendQ+0.06*pullbackQ)
+	return newTrade(action, conf, entry, stop, target,
+		map[string]any{
 			"setup_type":        setup,
 			"entry_price":       entry,
 			"stop_loss":         stop,
@@ -94,6 +87,5 @@ func (EMAPullbackContinuation) Evaluate(in *Input) (*Decision, error) {
 			"trend_quality":     trendQ,
 			"pullback_quality":  pullbackQ,
 			"strategy_origin":   origin,
-		},
-	}, nil
+		}), nil
 }

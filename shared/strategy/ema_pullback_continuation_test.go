@@ -7,10 +7,10 @@ import (
 	"github.com/tabot-functions/tabot/shared/indicator"
 )
 
-func emaPullbackSpec() laterSpec {
-	return laterSpec{
+func emaPullbackSpec() barSpec {
+	return barSpec{
 		conds: func(in *Input, side string) map[string]bool {
-			a := laterAt
+			a := lagged
 			e9, e20 := indicator.EMA(in.Close, 9), indicator.EMA(in.Close, 20)
 			e30 := indicator.EMA(in.Close, 30)
 			above, below := true, true
@@ -42,37 +42,37 @@ func emaPullbackSpec() laterSpec {
 	}
 }
 
-func emaPullbackWant(bars []laterCandle, side Action) *laterWant {
+func emaPullbackWant(bars []bar, side Action) *Decision {
 	cur := bars[len(bars)-1]
-	e20, e30 := laterEMA(bars, 20, 0), laterEMA(bars, 30, 0)
+	e20, e30 := emaOf(bars, 20, 0), emaOf(bars, 30, 0)
 	trendQ := min(1, 20*math.Abs(e20-e30)/e30)
 	pullbackQ := max(0, 1-10*math.Abs(cur.c-e20)/e20)
 	conf := min(0.88, 0.74+0.08*trendQ+0.06*pullbackQ)
-	r := cur.h - cur.l
+	r := cur.span()
 	if side == "sell" {
-		return &laterWant{Sell, conf, cur.l, cur.h, cur.l - 2*r, nil}
+		return &Decision{Sell, conf, cur.l, cur.h, cur.l - 2*r, nil}
 	}
-	return &laterWant{Buy, conf, cur.h, cur.l, cur.h + 2*r, nil}
+	return &Decision{Buy, conf, cur.h, cur.l, cur.h + 2*r, nil}
 }
 
-// laterRally returns bars followed by a candle that opens at the last
+// thenRally returns bars followed by a candle that opens at the last
 // close, trades up to h times the previous high (or just above its
 // close, if higher) and closes at c times the last close.
-func laterRally(bars []laterCandle, h, c float64) []laterCandle {
+func thenRally(bars []bar, h, c float64) []bar {
 	p, prevHigh := bars[len(bars)-1].c, bars[len(bars)-1].h
-	return laterWith(bars, laterCandle{p, max(prevHigh*h, p*c*1.001),
+	return thenBars(bars, bar{p, max(prevHigh*h, p*c*1.001),
 		min(p, p*c) * 0.999, p * c})
 }
 
 func TestEMAPullbackContinuation(t *testing.T) {
-	up := laterTrend(500, 50_000, 0.001)
-	steepUp := laterTrend(500, 50_000, 0.0019) // low 1.5% above EMA(20)
-	down := laterTrend(500, 50_000, -0.001)
-	steepDown := laterTrend(500, 50_000, -0.002) // high 1.5% under EMA(20)
-	rally := laterRally(down, 1.001, 0.999)
-	steepRally := laterRally(steepDown, 1.001, 0.999)
+	up := trendBars(500, 50_000, 0.001)
+	steepUp := trendBars(500, 50_000, 0.0019) // low 1.5% above EMA(20)
+	down := trendBars(500, 50_000, -0.001)
+	steepDown := trendBars(500, 50_000, -0.002) // high 1.5% under EMA(20)
+	rally := thenRally(down, 1.001, 0.999)
+	steepRally := thenRally(steepDown, 1.001, 0.999)
 
-	laterRun(t, EMAPullbackContinuation{}, emaPullbackSpec(), []laterCase{
+	runBars(t, EMAPullbackContinuation{}, emaPullbackSpec(), []barCase{
 		{name: "uptrend within 1% of ema20", bars: up,
 			want: emaPullbackWant(up, Buy)},
 		{name: "failed rally in a downtrend", bars: rally,
@@ -81,12 +81,12 @@ func TestEMAPullbackContinuation(t *testing.T) {
 			side: "sell", miss: []string{"high near ema20"}},
 		{name: "uptrend far above ema20", bars: steepUp,
 			miss: []string{"low near ema20"}},
-		{name: "close dipped under ema20", bars: laterThen(up, -0.015,
+		{name: "close dipped under ema20", bars: thenMoves(up, -0.015,
 			0.017), miss: []string{"closes above ema20"}},
 		{name: "downtrend without a higher high", bars: down, side: "sell",
 			miss: []string{"higher high"}},
 		{name: "rally closing above ema20",
-			bars: laterRally(down, 1.001, 1.012), side: "sell",
+			bars: thenRally(down, 1.001, 1.012), side: "sell",
 			miss: []string{"closes under ema20"}},
 	})
 }

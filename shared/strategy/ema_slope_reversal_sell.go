@@ -27,12 +27,12 @@ func (EMASlopeReversalSell) History() int {
 
 // Evaluate implements Strategy.
 func (EMASlopeReversalSell) Evaluate(in *Input) (*Decision, error) {
-	var r laggedReader
+	var r lagReader
 	e9 := in.EMA(9)
 	cur := r.shape(in, 0)
-	n0, n1, n2 := r.at(e9, 0), r.at(e9, 1), r.at(e9, 2)
-	if err := r.err(); err != nil {
-		return nil, err
+	n0, n1, n2 := r.at("ema9", e9, 0), r.at("ema9", e9, 1), r.at("ema9", e9, 2)
+	if r.err != nil {
+		return nil, r.err
 	}
 
 	slope, prevSlope := n0-n1, n1-n2
@@ -41,19 +41,12 @@ func (EMASlopeReversalSell) Evaluate(in *Input) (*Decision, error) {
 	}
 
 	entry, stop := cur.low, cur.high
-	target := entry - 2*cur.span
-	if !riskOrdered(Sell, entry, stop, target) {
-		return nil, nil
-	}
+	target := riskTarget(entry, stop, 2)
 	change := math.Abs(slope - prevSlope)
 	distance := (n0 - cur.close) / cur.close
-	return &Decision{
-		Action:     Sell,
-		Confidence: min(0.80, 0.55+50*change/cur.close+10*distance),
-		Price:      entry,
-		StopLoss:   stop,
-		TakeProfit: target,
-		Metadata: map[string]any{
+	conf := min(0.80, 0.55+50*change/cur.close+10*distance)
+	return newTrade(Sell, conf, entry, stop, target,
+		map[string]any{
 			"ema9":                    n0,
 			"current_inclination":     slope,
 			"previous_inclination":    prevSlope,
@@ -63,6 +56,5 @@ func (EMASlopeReversalSell) Evaluate(in *Input) (*Decision, error) {
 			"risk_reward_ratio":       2.0,
 			"pattern":                 "ema9_slope_reversal_bearish",
 			"entry_price":             entry,
-		},
-	}, nil
+		}), nil
 }

@@ -7,10 +7,10 @@ import (
 	"github.com/tabot-functions/tabot/shared/indicator"
 )
 
-func emaSlopeReversalSpec() laterSpec {
-	return laterSpec{
+func emaSlopeReversalSpec() barSpec {
+	return barSpec{
 		conds: func(in *Input, _ string) map[string]bool {
-			a := laterAt
+			a := lagged
 			e9 := indicator.EMA(in.Close, 9)
 			return map[string]bool{
 				"ema9 rose before":   a(e9, 1) > a(e9, 2),
@@ -26,33 +26,33 @@ func emaSlopeReversalSpec() laterSpec {
 	}
 }
 
-func emaSlopeReversalWant(bars []laterCandle) *laterWant {
+func emaSlopeReversalWant(bars []bar) *Decision {
 	cur := bars[len(bars)-1]
-	n0, n1 := laterEMA(bars, 9, 0), laterEMA(bars, 9, 1)
-	n2 := laterEMA(bars, 9, 2)
+	n0, n1 := emaOf(bars, 9, 0), emaOf(bars, 9, 1)
+	n2 := emaOf(bars, 9, 2)
 	change := math.Abs((n0 - n1) - (n1 - n2))
 	conf := min(0.80, 0.55+50*change/cur.c+10*(n0-cur.c)/cur.c)
-	r := cur.h - cur.l
-	return &laterWant{Sell, conf, cur.l, cur.h, cur.l - 2*r, nil}
+	r := cur.span()
+	return &Decision{Sell, conf, cur.l, cur.h, cur.l - 2*r, nil}
 }
 
 func TestEMASlopeReversalSell(t *testing.T) {
-	up := laterTrend(200, 50_000, 0.001)
-	turn := laterThen(up, -0.01)
-	crash := laterThen(up, -0.03)
+	up := trendBars(200, 50_000, 0.001)
+	turn := thenMoves(up, -0.01)
+	crash := thenMoves(up, -0.03)
 	crashWant := emaSlopeReversalWant(crash)
-	crashWant.conf = 0.80 // capped
+	crashWant.Confidence = 0.80 // capped
 	p := up[199].c
-	gap := laterWith(up, laterCandle{0.99 * p, 0.99 * p, 0.99 * p, 0.99 * p})
+	gap := thenBars(up, bar{0.99 * p, 0.99 * p, 0.99 * p, 0.99 * p})
 
-	laterRun(t, EMASlopeReversalSell{}, emaSlopeReversalSpec(), []laterCase{
+	runBars(t, EMASlopeReversalSell{}, emaSlopeReversalSpec(), []barCase{
 		{name: "ema9 turns down", bars: turn,
 			want: emaSlopeReversalWant(turn)},
 		{name: "crash, confidence capped", bars: crash, want: crashWant},
 		{name: "uptrend", bars: up,
 			miss: []string{"ema9 falls", "close under ema9"}},
 		{name: "already falling",
-			bars: laterThen(laterTrend(200, 50_000, -0.001), -0.01),
+			bars: thenMoves(trendBars(200, 50_000, -0.001), -0.01),
 			miss: []string{"ema9 rose before"}},
 		// Upstream sold here with stop, entry and target equal.
 		{name: "turn on a candle without range", bars: gap,

@@ -37,61 +37,53 @@ func (FoxTrapReversal) History() int { return indicator.SettleEMA(80) + 5 }
 
 // Evaluate implements Strategy.
 func (FoxTrapReversal) Evaluate(in *Input) (*Decision, error) {
-	var r laggedReader
+	var r lagReader
 	e8, e20, e80 := in.EMA(8), in.EMA(20), in.EMA(80)
 	cur := r.shape(in, 0)
-	f0, m0, s0 := r.at(e8, 0), r.at(e20, 0), r.at(e80, 0)
+	f0, m0, s0 := r.at("ema8", e8, 0), r.at("ema20", e20, 0),
+		r.at("ema80", e80, 0)
 	upTrend, downTrend := true, true
 	for lag := 0; lag < 6; lag++ {
-		f, s := r.at(e8, lag), r.at(e80, lag)
+		f, s := r.at("ema8", e8, lag), r.at("ema80", e80, lag)
 		upTrend = upTrend && f > s
 		downTrend = downTrend && f < s
 	}
 	var highAbove, lowBelow bool
 	for lag := 1; lag <= 2; lag++ {
-		f := r.at(e8, lag)
-		highAbove = highAbove || r.at(in.High, lag) > f
-		lowBelow = lowBelow || r.at(in.Low, lag) < f
+		f := r.at("ema8", e8, lag)
+		highAbove = highAbove || r.at("high", in.High, lag) > f
+		lowBelow = lowBelow || r.at("low", in.Low, lag) < f
 	}
-	if err := r.err(); err != nil {
-		return nil, err
+	if r.err != nil {
+		return nil, r.err
 	}
 
 	var action Action
-	var entry, stop, target, trap float64
+	var entry, stop, trap float64
 	var kind, origin string
 	switch {
 	case cur.close > f0 && f0 > s0 && f0 > m0 && cur.low <= 1.02*f0 &&
 		highAbove && upTrend:
 		action, entry, stop = Buy, cur.high, cur.low
-		target = entry + 2*(entry-stop)
 		trap = math.Abs(cur.low-f0) / f0
 		kind, origin = "bullish_fox_trap", "quantzed_screening_19"
 	case cur.close < s0 && cur.close < f0 && f0 < s0 &&
 		cur.high >= 0.98*f0 && lowBelow && downTrend:
 		action, entry, stop = Sell, cur.low, cur.high
-		target = entry - 2*(stop-entry)
 		trap = math.Abs(cur.high-f0) / f0
 		kind, origin = "bearish_fox_trap", "quantzed_screening_20"
 	default:
 		return nil, nil
 	}
-	if !riskOrdered(action, entry, stop, target) {
-		return nil, nil
-	}
+	target := riskTarget(entry, stop, 2)
 
 	separation := math.Abs(f0-s0) / s0
 	separation20 := math.Abs(f0-m0) / m0
 	trendQ := min(1, 15*separation)
 	trapQ := max(0, 1-20*trap)
 	conf := 0.78 + 0.08*trendQ + 0.06*min(1, 20*separation20) + 0.05*trapQ
-	return &Decision{
-		Action:     action,
-		Confidence: min(0.92, conf),
-		Price:      entry,
-		StopLoss:   stop,
-		TakeProfit: target,
-		Metadata: map[string]any{
+	return newTrade(action, min(0.92, conf), entry, stop, target,
+		map[string]any{
 			"trap_type":             kind,
 			"entry_price":           entry,
 			"stop_loss":             stop,
@@ -106,6 +98,5 @@ func (FoxTrapReversal) Evaluate(in *Input) (*Decision, error) {
 			"trend_quality":         trendQ,
 			"trap_quality":          trapQ,
 			"strategy_origin":       origin,
-		},
-	}, nil
+		}), nil
 }

@@ -7,10 +7,10 @@ import (
 	"github.com/tabot-functions/tabot/shared/indicator"
 )
 
-func foxTrapSpec() laterSpec {
-	return laterSpec{
+func foxTrapSpec() barSpec {
+	return barSpec{
 		conds: func(in *Input, side string) map[string]bool {
-			a := laterAt
+			a := lagged
 			e8, e20 := indicator.EMA(in.Close, 8), indicator.EMA(in.Close, 20)
 			e80 := indicator.EMA(in.Close, 80)
 			c, f, m, s := a(in.Close, 0), a(e8, 0), a(e20, 0), a(e80, 0)
@@ -53,10 +53,10 @@ func foxTrapSpec() laterSpec {
 	}
 }
 
-func foxTrapWant(bars []laterCandle, side Action) *laterWant {
+func foxTrapWant(bars []bar, side Action) *Decision {
 	cur := bars[len(bars)-1]
-	f, m := laterEMA(bars, 8, 0), laterEMA(bars, 20, 0)
-	s := laterEMA(bars, 80, 0)
+	f, m := emaOf(bars, 8, 0), emaOf(bars, 20, 0)
+	s := emaOf(bars, 80, 0)
 	extreme, kind := cur.l, "bullish_fox_trap"
 	if side == Sell {
 		extreme, kind = cur.h, "bearish_fox_trap"
@@ -64,36 +64,36 @@ func foxTrapWant(bars []laterCandle, side Action) *laterWant {
 	conf := min(0.92, 0.78+0.08*min(1, 15*math.Abs(f-s)/s)+
 		0.06*min(1, 20*math.Abs(f-m)/m)+
 		0.05*max(0, 1-20*math.Abs(extreme-f)/f))
-	r := cur.h - cur.l
+	r := cur.span()
 	meta := map[string]any{"trap_type": kind}
 	if side == Sell {
-		return &laterWant{Sell, conf, cur.l, cur.h, cur.l - 2*r, meta}
+		return &Decision{Sell, conf, cur.l, cur.h, cur.l - 2*r, meta}
 	}
-	return &laterWant{Buy, conf, cur.h, cur.l, cur.h + 2*r, meta}
+	return &Decision{Buy, conf, cur.h, cur.l, cur.h + 2*r, meta}
 }
 
 func TestFoxTrapReversal(t *testing.T) {
-	up := laterTrend(1000, 20_000, 0.001)
-	steep := laterTrend(1000, 2_000, 0.005)
-	down := laterTrend(1000, 50_000, -0.001)
-	rally := laterThen(laterTrend(1000, 50_000, 0), 0.01, 0.01, 0.01, 0.01,
+	up := trendBars(1000, 20_000, 0.001)
+	steep := trendBars(1000, 2_000, 0.005)
+	down := trendBars(1000, 50_000, -0.001)
+	rally := thenMoves(trendBars(1000, 50_000, 0), 0.01, 0.01, 0.01, 0.01,
 		0.01)
 	// A seven-candle pullback takes EMA(8) under EMA(20), not under
 	// EMA(80); the previous candle's wick reaches above EMA(8).
-	pullback := laterThen(laterTrend(1000, 20_000, 0.002), -0.004, -0.004,
+	pullback := thenMoves(trendBars(1000, 20_000, 0.002), -0.004, -0.004,
 		-0.004, -0.004, -0.004, -0.004, -0.004, 0.003, 0.006)
 	pullback[len(pullback)-2].h *= 1.01
 	steepWant := foxTrapWant(steep, Buy)
-	steepWant.conf = 0.92 // at the cap
+	steepWant.Confidence = 0.92 // at the cap
 	p := up[len(up)-1].c
 
-	laterRun(t, FoxTrapReversal{}, foxTrapSpec(), []laterCase{
+	runBars(t, FoxTrapReversal{}, foxTrapSpec(), []barCase{
 		{name: "uptrend holding ema8", bars: up, want: foxTrapWant(up, Buy)},
 		{name: "steep uptrend, confidence capped", bars: steep,
 			want: steepWant},
 		{name: "downtrend holding under ema8", bars: down,
 			want: foxTrapWant(down, Sell)},
-		{name: "low far above ema8", bars: laterTrend(1000, 100, 0.01),
+		{name: "low far above ema8", bars: trendBars(1000, 100, 0.01),
 			miss: []string{"low near ema8"}},
 		{name: "pullback, ema8 under ema20", bars: pullback,
 			miss: []string{"ema8 above ema20"}},
@@ -101,12 +101,12 @@ func TestFoxTrapReversal(t *testing.T) {
 			bars: rally, miss: []string{"ema8 above ema80 for six"}},
 		// The two candles before the drop trade wholly above EMA(8).
 		{name: "drop after a rally", side: "sell",
-			bars: laterThen(down, 0.015, 0.005, 0.005, -0.02),
+			bars: thenMoves(down, 0.015, 0.005, 0.005, -0.02),
 			miss: []string{"a low under ema8 before"}},
-		{name: "high far under ema8", bars: laterTrend(1000, 1e9, -0.01),
+		{name: "high far under ema8", bars: trendBars(1000, 1e9, -0.01),
 			side: "sell", miss: []string{"high near ema8"}},
 		{name: "candle without range",
-			bars: laterWith(up, laterCandle{p, p, p, p}),
+			bars: thenBars(up, bar{p, p, p, p}),
 			miss: []string{"candle has a range"}},
 	})
 }

@@ -21,11 +21,7 @@ func (GoldenTrendSync) History() int { return 396 }
 
 // Evaluate returns a buy on a rising candle near EMA(21) in an uptrend.
 func (s GoldenTrendSync) Evaluate(in *Input) (*Decision, error) {
-	v, err := s.read(in)
-	if err != nil {
-		return nil, err
-	}
-	return v.decide(), nil
+	return decided(s.read(in))
 }
 
 type goldenTrendValues struct {
@@ -51,8 +47,11 @@ func (v goldenTrendValues) decide() *Decision {
 	if v.ema21 <= v.ema50 || pullback > 0.02 || v.close <= v.open {
 		return nil
 	}
-	return newTrade(Buy, 0.70, v.close, v.ema50,
-		riskTarget(v.close, v.ema50, 2), map[string]any{
+	stop, target := v.ema50, riskTarget(v.close, v.ema50, 2)
+	return newTrade(Buy, 0.70, v.close, stop, target,
+		map[string]any{
+			"stop_loss":         stop,
+			"take_profit":       target,
 			"ema21":             v.ema21,
 			"ema50":             v.ema50,
 			"pullback_distance": pullback,

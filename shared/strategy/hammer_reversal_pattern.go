@@ -23,16 +23,16 @@ func (HammerReversalPattern) History() int { return 5 }
 
 // Evaluate implements Strategy.
 func (HammerReversalPattern) Evaluate(in *Input) (*Decision, error) {
-	var r laggedReader
+	var r lagReader
 	cur := r.shape(in, 0)
 	higher := 0
 	for lag := 1; lag <= 4; lag++ {
-		if cur.close < r.at(in.Close, lag) {
+		if cur.close < r.at("close", in.Close, lag) {
 			higher++
 		}
 	}
-	if err := r.err(); err != nil {
-		return nil, err
+	if r.err != nil {
+		return nil, r.err
 	}
 
 	if cur.body == 0 || cur.span == 0 {
@@ -43,10 +43,7 @@ func (HammerReversalPattern) Evaluate(in *Input) (*Decision, error) {
 	}
 
 	entry, stop := cur.high, cur.low
-	target := entry + 2*cur.span
-	if !riskOrdered(Buy, entry, stop, target) {
-		return nil, nil
-	}
+	target := riskTarget(entry, stop, 2)
 	downtrend := higher >= 2
 	ratio := cur.lower / cur.body
 	dominance := cur.lower / cur.span
@@ -57,13 +54,8 @@ func (HammerReversalPattern) Evaluate(in *Input) (*Decision, error) {
 		context = 0.08
 	}
 	conf := 0.68 + context + 0.10*wickQ + 0.08*dominance + 0.06*upperQ
-	return &Decision{
-		Action:     Buy,
-		Confidence: min(0.88, conf),
-		Price:      entry,
-		StopLoss:   stop,
-		TakeProfit: target,
-		Metadata: map[string]any{
+	return newTrade(Buy, min(0.88, conf), entry, stop, target,
+		map[string]any{
 			"pattern_type":       "hammer",
 			"entry_price":        entry,
 			"stop_loss":          stop,
@@ -83,6 +75,5 @@ func (HammerReversalPattern) Evaluate(in *Input) (*Decision, error) {
 			"downtrend_context":  downtrend,
 			"pattern_quality":    (wickQ + dominance + upperQ) / 3,
 			"strategy_origin":    "quantzed_screening_25",
-		},
-	}, nil
+		}), nil
 }

@@ -1,22 +1,16 @@
 package strategy
 
-import (
-	"math"
-	"testing"
-)
+import "testing"
 
-func hammerSpec() laterSpec {
-	return laterSpec{
+func hammerSpec() barSpec {
+	return barSpec{
 		conds: func(in *Input, _ string) map[string]bool {
-			a := laterAt
-			o, h, l, c := a(in.Open, 0), a(in.High, 0), a(in.Low, 0),
-				a(in.Close, 0)
-			body := math.Abs(c - o)
+			b := barAt(in, 0)
 			return map[string]bool{
-				"has a body":         body > 0,
-				"has a range":        h > l,
-				"long lower shadow":  math.Min(o, c)-l >= 2.5*body,
-				"small upper shadow": h-math.Max(o, c) <= body/5,
+				"has a body":         b.body() > 0,
+				"has a range":        b.h > b.l,
+				"long lower shadow":  b.lower() >= 2.5*b.body(),
+				"small upper shadow": b.upper() <= b.body()/5,
 			}
 		},
 		keys: []string{"pattern_type", "entry_price", "stop_loss",
@@ -28,38 +22,29 @@ func hammerSpec() laterSpec {
 	}
 }
 
-// laterShaped returns bars followed by a candle opening at the last close
-// with the given body (close minus open), upper and lower shadows.
-func laterShaped(bars []laterCandle, body, upper, lower float64) []laterCandle {
-	o := bars[len(bars)-1].c
-	c := o + body
-	return laterWith(bars, laterCandle{o, max(o, c) + upper,
-		min(o, c) - lower, c})
-}
-
 func TestHammerReversalPattern(t *testing.T) {
-	decline := laterTrend(10, 52_000, -0.003)
-	rise := laterTrend(10, 48_000, 0.003)
-	hammer := laterShaped(decline, 100, 10, 300)
+	decline := trendBars(10, 52_000, -0.003)
+	rise := trendBars(10, 48_000, 0.003)
+	hammer := thenShaped(decline, 100, 10, 300)
 	// Two of the four closes before it are above the hammer's close.
-	var mixed []laterCandle
+	var mixed []bar
 	prev := 50_600.0
 	for _, c := range []float64{50_500, 50_400, 49_900, 50_000} {
-		mixed = append(mixed, laterTo(prev, c))
+		mixed = append(mixed, barTo(prev, c))
 		prev = c
 	}
-	mixed = laterShaped(mixed, 100, 10, 300)
-	risen := laterShaped(rise, 100, 10, 300)
+	mixed = thenShaped(mixed, 100, 10, 300)
+	risen := thenShaped(rise, 100, 10, 300)
 
 	// After a decline: 0.68 + 0.08 + 0.10·3/5 + 0.08·300/410 + 0.06·1/2
 	// is 0.9085, capped at 0.88.
-	want := func(bars []laterCandle, conf float64) *laterWant {
-		h, l := bars[len(bars)-1].h, bars[len(bars)-1].l
-		return &laterWant{Buy, conf, h, l, h + 2*(h-l),
+	want := func(bars []bar, conf float64) *Decision {
+		cur := bars[len(bars)-1]
+		return &Decision{Buy, conf, cur.h, cur.l, cur.h + 2*cur.span(),
 			map[string]any{"downtrend_context": conf == 0.88,
 				"wick_to_body_ratio": 3.0}}
 	}
-	laterRun(t, HammerReversalPattern{}, hammerSpec(), []laterCase{
+	runBars(t, HammerReversalPattern{}, hammerSpec(), []barCase{
 		{name: "hammer after a decline", bars: hammer,
 			want: want(hammer, 0.88)},
 		{name: "two of four closes above, a downtrend", bars: mixed,
@@ -67,14 +52,14 @@ func TestHammerReversalPattern(t *testing.T) {
 		{name: "hammer after a rise", bars: risen,
 			want: want(risen, 0.68+0.06+0.08*300/410+0.03)},
 		{name: "lower shadow twice the body",
-			bars: laterShaped(decline, 100, 10, 200),
+			bars: thenShaped(decline, 100, 10, 200),
 			miss: []string{"long lower shadow"}},
 		{name: "upper shadow half the body",
-			bars: laterShaped(decline, 100, 50, 300),
+			bars: thenShaped(decline, 100, 50, 300),
 			miss: []string{"small upper shadow"}},
-		{name: "no body", bars: laterShaped(decline, 0, 0, 300),
+		{name: "no body", bars: thenShaped(decline, 0, 0, 300),
 			miss: []string{"has a body"}},
-		{name: "no range", bars: laterShaped(decline, 0, 0, 0),
+		{name: "no range", bars: thenShaped(decline, 0, 0, 0),
 			miss: []string{"has a body", "has a range"}},
 	})
 }

@@ -23,11 +23,7 @@ func (IchimokuCloudMomentum) History() int { return 78 }
 
 // Evaluate returns a buy above the cloud or a sell below it.
 func (s IchimokuCloudMomentum) Evaluate(in *Input) (*Decision, error) {
-	v, err := s.read(in)
-	if err != nil {
-		return nil, err
-	}
-	return v.decide(), nil
+	return decided(s.read(in))
 }
 
 type ichimokuValues struct {
@@ -73,12 +69,12 @@ func (v ichimokuValues) decide() *Decision {
 	default:
 		return nil
 	}
-	conf := 70
-	if v.volumeSMA > 0 && v.volume/v.volumeSMA > 1.5 {
-		conf += 5
-	}
-	return newTrade(a, percent(min(conf, 90)), v.close, v.kijun,
-		riskTarget(v.close, v.kijun, 2), map[string]any{
+	conf := stepConf(70, 90, volumeRatio(v.volume, v.volumeSMA) > 1.5)
+	stop, target := v.kijun, riskTarget(v.close, v.kijun, 2)
+	return newTrade(a, conf, v.close, stop, target,
+		map[string]any{
+			"stop_loss":         stop,
+			"take_profit":       target,
 			"tenkan_sen":        v.tenkan,
 			"kijun_sen":         v.kijun,
 			"senkou_span_a":     v.spanA,

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-func ichimokuSpec() origSpec {
+func ichimokuSpec() ruleSpec {
 	type v = ichimokuValues
 	conf := func(v v) float64 {
 		if v.volume/v.volumeSMA > 1.5 {
@@ -16,10 +16,10 @@ func ichimokuSpec() origSpec {
 	levels := func(v v) (float64, float64, float64) {
 		return v.close, v.kijun, v.close + 2*(v.close-v.kijun)
 	}
-	return origSpecOf(IchimokuCloudMomentum{}, IchimokuCloudMomentum{}.read,
-		origRule[v]{
+	return specOf(IchimokuCloudMomentum{}, IchimokuCloudMomentum{}.read,
+		specRule[v]{
 			action: Buy,
-			conds: []origCond[v]{
+			conds: []specCond[v]{
 				{"close > span a", func(v v) bool { return v.close > v.spanA }},
 				{"close > span b", func(v v) bool { return v.close > v.spanB }},
 				{"tenkan crosses up or span a > span b", func(v v) bool {
@@ -30,9 +30,9 @@ func ichimokuSpec() origSpec {
 			levels: levels,
 			conf:   conf,
 		},
-		origRule[v]{
+		specRule[v]{
 			action: Sell,
-			conds: []origCond[v]{
+			conds: []specCond[v]{
 				{"close < span a", func(v v) bool { return v.close < v.spanA }},
 				{"close < span b", func(v v) bool { return v.close < v.spanB }},
 				{"tenkan crosses down or span a < span b", func(v v) bool {
@@ -52,15 +52,7 @@ func TestIchimokuCloudMomentumDecide(t *testing.T) {
 	sell := ichimokuValues{tenkan: 96, kijun: 98, prevTenkan: 97,
 		prevKijun: 98, spanA: 99, spanB: 100, close: 95, volume: 10,
 		volumeSMA: 10}
-	with := func(v ichimokuValues, f func(*ichimokuValues)) ichimokuValues {
-		f(&v)
-		return v
-	}
-	tests := []struct {
-		name string
-		v    ichimokuValues
-		want *Decision
-	}{
+	runDecide(t, []decideCase[ichimokuValues]{
 		{"buys above a green cloud", buy, &Decision{Action: Buy,
 			Confidence: 0.70, Price: 105, StopLoss: 102, TakeProfit: 111,
 			Metadata: map[string]any{"tenkan_sen": 104.0,
@@ -78,7 +70,7 @@ func TestIchimokuCloudMomentumDecide(t *testing.T) {
 		{"buys on a cross above a red cloud",
 			with(buy, func(v *ichimokuValues) {
 				v.spanA, v.spanB, v.prevTenkan = 100, 101, 101
-			}), origBuy(0.70, 105, 102, 111)},
+			}), wantBuy(0.70, 105, 102, 111)},
 		{"no cross above a red cloud", with(buy, func(v *ichimokuValues) {
 			v.spanA, v.spanB = 100, 101
 		}), nil},
@@ -92,50 +84,40 @@ func TestIchimokuCloudMomentumDecide(t *testing.T) {
 		{"sells on a cross under a green cloud",
 			with(sell, func(v *ichimokuValues) {
 				v.spanA, v.spanB, v.prevTenkan = 100, 99, 99
-			}), origSell(0.70, 95, 98, 89)},
+			}), wantSell(0.70, 95, 98, 89)},
 		{"volume over 1.5 times: 0.75",
 			with(buy, func(v *ichimokuValues) { v.volume = 15.1 }),
-			origBuy(0.75, 105, 102, 111)},
+			wantBuy(0.75, 105, 102, 111)},
 		{"volume exactly 1.5 times",
 			with(buy, func(v *ichimokuValues) { v.volume = 15 }),
-			origBuy(0.70, 105, 102, 111)},
+			wantBuy(0.70, 105, 102, 111)},
 		{"kijun above the close of a buy", with(buy, func(v *ichimokuValues) {
 			v.kijun, v.prevKijun = 106, 106
 		}), nil},
 		{"kijun under the close of a sell", with(sell, func(v *ichimokuValues) {
 			v.kijun, v.prevKijun = 94, 94
 		}), nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			origCheckDecision(t, tt.v.decide(), tt.want)
-		})
-	}
+	})
 }
 
 func TestIchimokuCloudMomentumWindow(t *testing.T) {
 	// TA-Lib has no Ichimoku: the lines come from the raw candles here.
 	// Both candles fired upstream too.
-	for _, tc := range []origWindowCase{
+	for _, tc := range []windowCase{
 		{"btc", 1636862400000, Buy},  // 2021-11-14 04:00
 		{"btc", 1636804800000, Sell}, // 2021-11-13 12:00
 	} {
 		t.Run(string(tc.action), func(t *testing.T) {
-			d := origSet(t, tc.set)
-			row := d.rowAt(t, tc.open)
-			in := d.window(row, origWindowSize)
-			v, err := IchimokuCloudMomentum{}.read(in)
-			if err != nil {
-				t.Fatal(err)
-			}
+			d := datasetOf(t, tc.set)
+			in, row, v := readWindow(t, d, tc.open, IchimokuCloudMomentum{}.read)
 			s := d.series
 			mid := func(lag, n int) float64 {
-				return (slices.Max(origRows(s.High, row, lag, lag+n-1)) +
-					slices.Min(origRows(s.Low, row, lag, lag+n-1))) / 2
+				return (slices.Max(lagRange(s.High, row, lag, lag+n-1)) +
+					slices.Min(lagRange(s.Low, row, lag, lag+n-1))) / 2
 			}
 			price := s.Close[row]
 			kijun := mid(0, 26)
-			origCheckRefs(t, d, row, price, map[string][2]float64{
+			checkRefs(t, d, row, price, map[string][2]float64{
 				"tenkan":  {v.tenkan, mid(0, 9)},
 				"kijun":   {v.kijun, kijun},
 				"tenkan1": {v.prevTenkan, mid(1, 9)},
@@ -144,13 +126,13 @@ func TestIchimokuCloudMomentumWindow(t *testing.T) {
 				"spanB":   {v.spanB, mid(26, 52)},
 			})
 			conf := 0.70
-			if s.Volume[row]/origMean(origRows(s.Volume, row, 0, 19)) > 1.5 {
+			if s.Volume[row]/mean(lagRange(s.Volume, row, 0, 19)) > 1.5 {
 				conf = 0.75
 			}
 			want := &Decision{Action: tc.action, Confidence: conf,
 				Price: price, StopLoss: kijun,
 				TakeProfit: price + 2*(price-kijun)}
-			origCheckWindow(t, IchimokuCloudMomentum{}, in, want, 1e-9)
+			checkWindow(t, IchimokuCloudMomentum{}, in, want, 1e-9)
 		})
 	}
 }

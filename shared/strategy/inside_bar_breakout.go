@@ -26,19 +26,20 @@ func (InsideBarBreakout) History() int {
 
 // Evaluate implements Strategy.
 func (InsideBarBreakout) Evaluate(in *Input) (*Decision, error) {
-	var r laggedReader
+	var r lagReader
 	e8, e80 := in.EMA(8), in.EMA(80)
 	cur, prev := r.shape(in, 0), r.shape(in, 1)
-	f0, f1, f2 := r.at(e8, 0), r.at(e8, 1), r.at(e8, 2)
-	s0, s1, s2 := r.at(e80, 0), r.at(e80, 1), r.at(e80, 2)
+	f0, f1, f2 := r.at("ema8", e8, 0), r.at("ema8", e8, 1), r.at("ema8", e8, 2)
+	s0, s1, s2 := r.at("ema80", e80, 0), r.at("ema80", e80, 1),
+		r.at("ema80", e80, 2)
 	above := true
 	for lag := 0; lag < 4; lag++ {
-		if !(r.at(in.Close, lag) > r.at(e8, lag)) {
+		if !(r.at("close", in.Close, lag) > r.at("ema8", e8, lag)) {
 			above = false
 		}
 	}
-	if err := r.err(); err != nil {
-		return nil, err
+	if r.err != nil {
+		return nil, r.err
 	}
 
 	inside := cur.high < prev.high && cur.low > prev.low
@@ -48,22 +49,15 @@ func (InsideBarBreakout) Evaluate(in *Input) (*Decision, error) {
 	}
 
 	entry, stop := cur.high, cur.low
-	target := entry + 2*(entry-stop)
-	if !riskOrdered(Buy, entry, stop, target) {
-		return nil, nil
-	}
+	target := riskTarget(entry, stop, 2)
 	quality := 0.5
 	if prev.span > 0 {
 		quality = min(1, max(0, 1-cur.span/prev.span))
 	}
 	trend := (f0 - s0) / s0
-	return &Decision{
-		Action:     Buy,
-		Confidence: min(0.92, 0.76+0.1*quality+min(0.08, 5*trend)),
-		Price:      entry,
-		StopLoss:   stop,
-		TakeProfit: target,
-		Metadata: map[string]any{
+	conf := min(0.92, 0.76+0.1*quality+min(0.08, 5*trend))
+	return newTrade(Buy, conf, entry, stop, target,
+		map[string]any{
 			"entry_price":       entry,
 			"stop_loss":         stop,
 			"take_profit":       target,
@@ -77,6 +71,5 @@ func (InsideBarBreakout) Evaluate(in *Input) (*Decision, error) {
 			"ema80":             s0,
 			"trend_strength":    above,
 			"strategy_origin":   "quantzed_screening_10",
-		},
-	}, nil
+		}), nil
 }

@@ -6,11 +6,11 @@ import (
 	"github.com/tabot-functions/tabot/shared/indicator"
 )
 
-func insideBarBreakoutSpec() laterSpec {
-	return laterSpec{
+func insideBarBreakoutSpec() barSpec {
+	return barSpec{
 		conds: func(in *Input, _ string) map[string]bool {
 			e8, e80 := indicator.EMA(in.Close, 8), indicator.EMA(in.Close, 80)
-			a := laterAt
+			a := lagged
 			before := true
 			for lag := 1; lag < 4; lag++ {
 				before = before && a(in.Close, lag) > a(e8, lag)
@@ -35,48 +35,41 @@ func insideBarBreakoutSpec() laterSpec {
 	}
 }
 
-func insideBarBreakoutWant(bars []laterCandle) *laterWant {
+func insideBarBreakoutWant(bars []bar) *Decision {
 	cur, prev := bars[len(bars)-1], bars[len(bars)-2]
-	e8, e80 := laterEMA(bars, 8, 0), laterEMA(bars, 80, 0)
-	quality := min(1, max(0, 1-(cur.h-cur.l)/(prev.h-prev.l)))
+	e8, e80 := emaOf(bars, 8, 0), emaOf(bars, 80, 0)
+	quality := min(1, max(0, 1-cur.span()/prev.span()))
 	conf := min(0.92, 0.76+0.1*quality+min(0.08, 5*(e8-e80)/e80))
-	return &laterWant{Buy, conf, cur.h, cur.l, cur.h + 2*(cur.h-cur.l), nil}
-}
-
-// laterInside returns bars followed by a candle inside the last one, with
-// the given high, low and close relative to the last close.
-func laterInside(bars []laterCandle, h, l, c float64) []laterCandle {
-	p := bars[len(bars)-1].c
-	return laterWith(bars, laterCandle{p, p * h, p * l, p * c})
+	return &Decision{Buy, conf, cur.h, cur.l, cur.h + 2*cur.span(), nil}
 }
 
 func TestInsideBarBreakout(t *testing.T) {
-	up := laterTrend(1000, 20_000, 0.001)
-	inside := laterInside(up[:999], 1.0008, 0.9995, 1.0005)
-	gentle := laterTrend(1000, 50_000, 0.0001)
-	gentleInside := laterInside(gentle[:999], 1.0009, 0.9992, 1.0003)
-	dipped := laterThen(up[:995], -0.006, 0.008, 0.001)
-	decline := laterTrend(1000, 50_000, -0.001)
+	up := trendBars(1000, 20_000, 0.001)
+	inside := thenInside(up[:999], 1.0008, 0.9995, 1.0005)
+	gentle := trendBars(1000, 50_000, 0.0001)
+	gentleInside := thenInside(gentle[:999], 1.0009, 0.9992, 1.0003)
+	dipped := thenMoves(up[:995], -0.006, 0.008, 0.001)
+	decline := trendBars(1000, 50_000, -0.001)
 
 	// The EMAs' gap (3.6%) caps the trend bonus: 0.84 + 0.1 quality.
 	insideWant := insideBarBreakoutWant(inside)
 	prev := inside[998]
-	insideWant.conf = 0.84 + 0.1*(1-(0.0013*prev.c)/(prev.h-prev.l))
-	laterRun(t, InsideBarBreakout{}, insideBarBreakoutSpec(), []laterCase{
+	insideWant.Confidence = 0.84 + 0.1*(1-(0.0013*prev.c)/prev.span())
+	runBars(t, InsideBarBreakout{}, insideBarBreakoutSpec(), []barCase{
 		{name: "inside bar in an uptrend", bars: inside, want: insideWant},
 		{name: "inside bar in a gentle uptrend", bars: gentleInside,
 			want: insideBarBreakoutWant(gentleInside)},
-		{name: "higher high", bars: laterInside(up[:999], 1.003, 0.9995,
+		{name: "higher high", bars: thenInside(up[:999], 1.003, 0.9995,
 			1.0005), miss: []string{"inside bar"}},
 		// Upstream signalled here with stop, entry and target equal.
 		{name: "inside bar without range",
-			bars: laterInside(up[:999], 1, 1, 1),
+			bars: thenInside(up[:999], 1, 1, 1),
 			miss: []string{"inside bar has a range"}},
 		{name: "close dipped under ema8 three candles back",
-			bars: laterInside(dipped, 1.0008, 0.9995, 1.0005),
+			bars: thenInside(dipped, 1.0008, 0.9995, 1.0005),
 			miss: []string{"closes above ema8 before"}},
 		{name: "inside bar in a downtrend",
-			bars: laterInside(decline[:999], 1.0005, 0.9992, 0.9995),
+			bars: thenInside(decline[:999], 1.0005, 0.9992, 0.9995),
 			miss: []string{"close above ema8", "closes above ema8 before",
 				"ema8 above ema80", "ema8 rising", "ema8 rising before",
 				"ema80 rising", "ema80 rising before"}},

@@ -30,11 +30,11 @@ func (InsideBarSell) History() int { return indicator.SettleEMA(80) }
 
 // Evaluate implements Strategy.
 func (InsideBarSell) Evaluate(in *Input) (*Decision, error) {
-	var r laggedReader
+	var r lagReader
 	cur, prev := r.shape(in, 0), r.shape(in, 1)
-	f0, s0 := r.at(in.EMA(8), 0), r.at(in.EMA(80), 0)
-	if err := r.err(); err != nil {
-		return nil, err
+	f0, s0 := r.at("ema8", in.EMA(8), 0), r.at("ema80", in.EMA(80), 0)
+	if r.err != nil {
+		return nil, r.err
 	}
 
 	inside := cur.high < prev.high && cur.low > prev.low
@@ -43,19 +43,12 @@ func (InsideBarSell) Evaluate(in *Input) (*Decision, error) {
 	}
 
 	entry, stop := cur.low, cur.high
-	target := entry - 2*cur.span
-	if !riskOrdered(Sell, entry, stop, target) {
-		return nil, nil
-	}
+	target := riskTarget(entry, stop, 2)
 	bearish := (s0 - cur.close) / cur.close
 	separation := math.Abs(f0-s0) / cur.close
-	return &Decision{
-		Action:     Sell,
-		Confidence: min(0.80, 0.55+10*bearish+5*separation),
-		Price:      entry,
-		StopLoss:   stop,
-		TakeProfit: target,
-		Metadata: map[string]any{
+	conf := min(0.80, 0.55+10*bearish+5*separation)
+	return newTrade(Sell, conf, entry, stop, target,
+		map[string]any{
 			"ema8":                     f0,
 			"ema80":                    s0,
 			"inside_bar_range":         cur.span,
@@ -65,6 +58,5 @@ func (InsideBarSell) Evaluate(in *Input) (*Decision, error) {
 			"risk_reward_ratio":        2.0,
 			"pattern":                  "inside_bar_bearish_continuation",
 			"entry_price":              entry,
-		},
-	}, nil
+		}), nil
 }

@@ -26,11 +26,7 @@ func (LiquidityGrabReversal) History() int { return 268 }
 
 // Evaluate returns a buy or sell after a rejected sweep of a level.
 func (s LiquidityGrabReversal) Evaluate(in *Input) (*Decision, error) {
-	v, err := s.read(in)
-	if err != nil {
-		return nil, err
-	}
-	return v.decide(), nil
+	return decided(s.read(in))
 }
 
 type liquidityGrabValues struct {
@@ -114,19 +110,13 @@ func (v liquidityGrabValues) decide() *Decision {
 	default:
 		return nil
 	}
-	ratio := 0.0
-	if v.volumeSMA > 0 {
-		ratio = v.vol[0] / v.volumeSMA
-	}
-	conf := 75
-	if ratio > 2 {
-		conf += 5
-	}
-	if divergence {
-		conf += 5
-	}
-	return newTrade(a, percent(min(conf, 95)), v.close[0], stop,
-		riskTarget(v.close[0], stop, 2), map[string]any{
+	ratio := volumeRatio(v.vol[0], v.volumeSMA)
+	conf := stepConf(75, 95, ratio > 2, divergence)
+	target := riskTarget(v.close[0], stop, 2)
+	return newTrade(a, conf, v.close[0], stop, target,
+		map[string]any{
+			"stop_loss":         stop,
+			"take_profit":       target,
 			"rsi":               v.rsi,
 			"volume_ratio":      ratio,
 			"signal_type":       kind,

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-func liquidityGrabSpec() origSpec {
+func liquidityGrabSpec() ruleSpec {
 	type v = liquidityGrabValues
 	triples := [][3]int{{4, 3, 2}, {3, 2, 1}, {2, 1, 0}}
 	// grab reports whether the candle c of a triple is a rejected sweep
@@ -50,10 +50,10 @@ func liquidityGrabSpec() origSpec {
 			return v.close[0], s, v.close[0] + 2*(v.close[0]-s)
 		}
 	}
-	return origSpecOf(LiquidityGrabReversal{}, LiquidityGrabReversal{}.read,
-		origRule[v]{
+	return specOf(LiquidityGrabReversal{}, LiquidityGrabReversal{}.read,
+		specRule[v]{
 			action: Buy,
-			conds: []origCond[v]{{"bullish grab", func(v v) bool {
+			conds: []specCond[v]{{"bullish grab", func(v v) bool {
 				return grab(v, true)
 			}}},
 			levels: levels(func(v v) float64 { return 0.995 * v.support }),
@@ -61,9 +61,9 @@ func liquidityGrabSpec() origSpec {
 				return v.close[0] < v.close[4] && v.rsi > v.rsi4
 			}),
 		},
-		origRule[v]{
+		specRule[v]{
 			action: Sell,
-			conds: []origCond[v]{{"bearish grab", func(v v) bool {
+			conds: []specCond[v]{{"bearish grab", func(v v) bool {
 				return grab(v, false)
 			}}},
 			levels: levels(func(v v) float64 { return 1.005 * v.resistance }),
@@ -91,16 +91,7 @@ func TestLiquidityGrabReversalDecide(t *testing.T) {
 		low:   [5]float64{116.5, 117.5, 118, 116, 114},
 		close: [5]float64{117, 118, 118.5, 117, 115.5},
 		vol:   [5]float64{10, 10, 20, 10, 10}}
-	with := func(v liquidityGrabValues,
-		f func(*liquidityGrabValues)) liquidityGrabValues {
-		f(&v)
-		return v
-	}
-	tests := []struct {
-		name string
-		v    liquidityGrabValues
-		want *Decision
-	}{
+	runDecide(t, []decideCase[liquidityGrabValues]{
 		{"buys after a sweep of support", bull, &Decision{Action: Buy,
 			Confidence: 0.80, Price: 103, StopLoss: 99.5, TakeProfit: 110,
 			Metadata: map[string]any{"rsi": 45.0, "volume_ratio": 1.0,
@@ -119,7 +110,7 @@ func TestLiquidityGrabReversalDecide(t *testing.T) {
 			v.open[4], v.high[4], v.low[4], v.close[4], v.vol[4] =
 				100.5, 102, 99.5, 101.5, 20
 			v.vol[2] = 10
-		}), origBuy(0.75, 103, 99.5, 110)},
+		}), wantBuy(0.75, 103, 99.5, 110)},
 		{"low not near support", with(bull, func(v *liquidityGrabValues) {
 			v.low[2] = 100.6
 		}), nil},
@@ -140,17 +131,17 @@ func TestLiquidityGrabReversalDecide(t *testing.T) {
 		}), nil},
 		{"volume over twice its mean: +0.05",
 			with(bull, func(v *liquidityGrabValues) { v.vol[0] = 21 }),
-			origBuy(0.85, 103, 99.5, 110)},
+			wantBuy(0.85, 103, 99.5, 110)},
 		{"no divergence", with(bull, func(v *liquidityGrabValues) {
 			v.rsi4 = 45
-		}), origBuy(0.75, 103, 99.5, 110)},
+		}), wantBuy(0.75, 103, 99.5, 110)},
 		{"no volume mean: ratio 0", with(bull, func(v *liquidityGrabValues) {
 			v.volumeSMA = 0
-		}), origBuy(0.80, 103, 99.5, 110)},
+		}), wantBuy(0.80, 103, 99.5, 110)},
 		{"bullish checked first", with(bull, func(v *liquidityGrabValues) {
 			v.resistance = 104.1
 			v.open[3], v.close[3], v.vol[3] = 104, 102.5, 20
-		}), origBuy(0.80, 103, 99.5, 110)},
+		}), wantBuy(0.80, 103, 99.5, 110)},
 		{"close already under the stop", with(bull, func(v *liquidityGrabValues) {
 			v.open[0], v.high[0], v.low[0], v.close[0] = 100, 100, 99, 99.2
 			v.open[2], v.high[2], v.low[2], v.close[2], v.vol[2] =
@@ -158,50 +149,40 @@ func TestLiquidityGrabReversalDecide(t *testing.T) {
 			v.open[4], v.high[4], v.low[4], v.close[4], v.vol[4] =
 				100.5, 102, 99.5, 101.5, 20
 		}), nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			origCheckDecision(t, tt.v.decide(), tt.want)
-		})
-	}
+	})
 }
 
 func TestLiquidityGrabReversalWindow(t *testing.T) {
 	// Levels from the raw candles, RSI from TA-Lib; both fired upstream.
-	for _, tc := range []origWindowCase{
+	for _, tc := range []windowCase{
 		{"btc", 1636819200000, Buy},  // 2021-11-13 16:00
 		{"btc", 1636830000000, Sell}, // 2021-11-13 19:00
 	} {
 		t.Run(string(tc.action), func(t *testing.T) {
-			d := origSet(t, tc.set)
-			row := d.rowAt(t, tc.open)
-			in := d.window(row, origWindowSize)
-			v, err := LiquidityGrabReversal{}.read(in)
-			if err != nil {
-				t.Fatal(err)
-			}
+			d := datasetOf(t, tc.set)
+			in, row, v := readWindow(t, d, tc.open, LiquidityGrabReversal{}.read)
 			s := d.series
 			price := s.Close[row]
-			sup := slices.Min(origRows(s.Low, row, 5, 19))
-			res := slices.Max(origRows(s.High, row, 5, 19))
+			sup := slices.Min(lagRange(s.Low, row, 5, 19))
+			res := slices.Max(lagRange(s.High, row, 5, 19))
 			rsi, rsi4 := d.ref(t, "rsi_14", row), d.ref(t, "rsi_14", row-4)
-			origCheckRefs(t, d, row, price, map[string][2]float64{
+			checkRefs(t, d, row, price, map[string][2]float64{
 				"support":    {v.support, sup},
 				"resistance": {v.resistance, res},
-				"vol_avg":    {v.volAvg, origMean(origRows(s.Volume, row, 5, 19))},
+				"vol_avg":    {v.volAvg, mean(lagRange(s.Volume, row, 5, 19))},
 				"rsi":        {v.rsi, rsi},
 				"rsi4":       {v.rsi4, rsi4},
 			})
-			ratio := s.Volume[row] / origMean(origRows(s.Volume, row, 0, 19))
+			ratio := s.Volume[row] / mean(lagRange(s.Volume, row, 0, 19))
 			stop, div := 0.995*sup, price < s.Close[row-4] && rsi > rsi4
 			if tc.action == Sell {
 				stop, div = 1.005*res, price > s.Close[row-4] && rsi < rsi4
 			}
 			want := &Decision{Action: tc.action,
-				Confidence: 0.75 + 0.05*float64(origCount(ratio > 2, div)),
+				Confidence: 0.75 + 0.05*float64(countTrue(ratio > 2, div)),
 				Price:      price, StopLoss: stop,
 				TakeProfit: price + 2*(price-stop)}
-			origCheckWindow(t, LiquidityGrabReversal{}, in, want, 1e-9)
+			checkWindow(t, LiquidityGrabReversal{}, in, want, 1e-9)
 		})
 	}
 }

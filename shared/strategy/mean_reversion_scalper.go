@@ -26,11 +26,7 @@ func (MeanReversionScalper) History() int { return 264 }
 
 // Evaluate returns a buy or sell back toward EMA(21).
 func (s MeanReversionScalper) Evaluate(in *Input) (*Decision, error) {
-	v, err := s.read(in)
-	if err != nil {
-		return nil, err
-	}
-	return v.decide(), nil
+	return decided(s.read(in))
 }
 
 type meanReversionValues struct {
@@ -76,24 +72,19 @@ func (v meanReversionValues) decide() *Decision {
 	default:
 		return nil
 	}
-	conf := 70
-	if reversing {
-		conf += 5
-	}
-	if dev > 0.03 {
-		conf += 5
-	}
-	if dev > 0.04 {
-		conf += 5
-	}
-	return newTrade(a, percent(min(conf, 90)), c[0], stop, v.ema21, map[string]any{
-		"deviation_from_ema": dev,
-		"rsi":                v.rsi,
-		"ema21":              v.ema21,
-		"bb_lower":           v.lower,
-		"bb_upper":           v.upper,
-		"signal_type":        kind,
-		"mean_reversion":     true,
-		"target":             "ema21",
-	})
+	conf := stepConf(70, 90, reversing, dev > 0.03, dev > 0.04)
+	target := v.ema21
+	return newTrade(a, conf, c[0], stop, target,
+		map[string]any{
+			"stop_loss":          stop,
+			"take_profit":        target,
+			"deviation_from_ema": dev,
+			"rsi":                v.rsi,
+			"ema21":              v.ema21,
+			"bb_lower":           v.lower,
+			"bb_upper":           v.upper,
+			"signal_type":        kind,
+			"mean_reversion":     true,
+			"target":             "ema21",
+		})
 }

@@ -42,22 +42,23 @@ func (MinerviniTrendTemplate) History() int {
 
 // Evaluate implements Strategy.
 func (MinerviniTrendTemplate) Evaluate(in *Input) (*Decision, error) {
-	var r laggedReader
+	var r lagReader
 	cur := r.shape(in, 0)
 	sma200 := in.SMA(200)
-	m50, m150 := r.at(in.SMA(50), 0), r.at(in.SMA(150), 0)
-	m200, m200Then := r.at(sma200, 0), r.at(sma200, 20)
-	atr := r.at(in.ATR(14), 0)
+	m50, m150 := r.at("sma50", in.SMA(50), 0), r.at("sma150", in.SMA(150), 0)
+	m200, m200Then := r.at("sma200", sma200, 0), r.at("sma200", sma200, 20)
+	atr := r.at("atr", in.ATR(14), 0)
 	c := cur.close
 	lo, hi := c, c
 	for lag := 1; lag < 260; lag++ {
-		v := r.at(in.Close, lag)
+		v := r.at("close", in.Close, lag)
 		lo, hi = min(lo, v), max(hi, v)
 	}
-	rs := 100 * (0.4*c/r.at(in.Close, 62) + 0.2*c/r.at(in.Close, 125) +
-		0.2*c/r.at(in.Close, 188) + 0.2*c/r.at(in.Close, 251))
-	if err := r.err(); err != nil {
-		return nil, err
+	then := func(lag int) float64 { return r.at("close", in.Close, lag) }
+	rs := 100 * (0.4*c/then(62) + 0.2*c/then(125) + 0.2*c/then(188) +
+		0.2*c/then(251))
+	if r.err != nil {
+		return nil, r.err
 	}
 
 	// Points 2 and 4 restate parts of point 1.
@@ -72,18 +73,11 @@ func (MinerviniTrendTemplate) Evaluate(in *Input) (*Decision, error) {
 
 	entry := cur.high
 	stop, target := entry-2*atr, entry+4*atr
-	if !riskOrdered(Buy, entry, stop, target) {
-		return nil, nil
-	}
 	position := (c - lo) / (hi - lo)
 	rsStrength := min(1, (rs-70)/30)
-	return &Decision{
-		Action:     Buy,
-		Confidence: min(0.90, 0.70+0.10+0.05*rsStrength+0.05*position),
-		Price:      entry,
-		StopLoss:   stop,
-		TakeProfit: target,
-		Metadata: map[string]any{
+	conf := min(0.90, 0.70+0.10+0.05*rsStrength+0.05*position)
+	return newTrade(Buy, conf, entry, stop, target,
+		map[string]any{
 			"sma50":                   m50,
 			"sma150":                  m150,
 			"sma200":                  m200,
@@ -97,6 +91,5 @@ func (MinerviniTrendTemplate) Evaluate(in *Input) (*Decision, error) {
 			"risk_reward_ratio":       2.0,
 			"pattern":                 "minervini_trend_template",
 			"entry_price":             entry,
-		},
-	}, nil
+		}), nil
 }

@@ -6,10 +6,10 @@ import (
 	"github.com/tabot-functions/tabot/shared/indicator"
 )
 
-func minerviniSpec() laterSpec {
-	return laterSpec{
+func minerviniSpec() barSpec {
+	return barSpec{
 		conds: func(in *Input, _ string) map[string]bool {
-			a := laterAt
+			a := lagged
 			c := a(in.Close, 0)
 			m50, m150 := a(indicator.SMA(in.Close, 50), 0),
 				a(indicator.SMA(in.Close, 150), 0)
@@ -35,22 +35,22 @@ func minerviniSpec() laterSpec {
 
 // minerviniRange returns the lowest and highest of the last 260 closes.
 func minerviniRange(close []float64) (lo, hi float64) {
-	lo, hi = laterAt(close, 0), laterAt(close, 0)
+	lo, hi = lagged(close, 0), lagged(close, 0)
 	for lag := 1; lag < 260; lag++ {
-		lo, hi = min(lo, laterAt(close, lag)), max(hi, laterAt(close, lag))
+		lo, hi = min(lo, lagged(close, lag)), max(hi, lagged(close, lag))
 	}
 	return lo, hi
 }
 
 // minerviniRS is the spec's RS rating: the close against its own past.
 func minerviniRS(close []float64) float64 {
-	c := laterAt(close, 0)
-	return 100 * (0.4*c/laterAt(close, 62) + 0.2*c/laterAt(close, 125) +
-		0.2*c/laterAt(close, 188) + 0.2*c/laterAt(close, 251))
+	c := lagged(close, 0)
+	return 100 * (0.4*c/lagged(close, 62) + 0.2*c/lagged(close, 125) +
+		0.2*c/lagged(close, 188) + 0.2*c/lagged(close, 251))
 }
 
-func minerviniWant(bars []laterCandle) *laterWant {
-	closes := laterCloses(bars)
+func minerviniWant(bars []bar) *Decision {
+	closes := closesOf(bars)
 	cur := bars[len(bars)-1]
 	lo, hi := minerviniRange(closes)
 	rs := minerviniRS(closes)
@@ -58,31 +58,31 @@ func minerviniWant(bars []laterCandle) *laterWant {
 	for _, b := range bars {
 		highs, lows = append(highs, b.h), append(lows, b.l)
 	}
-	atr := laterAt(indicator.ATR(highs, lows, closes, 14), 0)
+	atr := lagged(indicator.ATR(highs, lows, closes, 14), 0)
 	conf := min(0.90, 0.80+0.05*min(1, (rs-70)/30)+
 		0.05*(cur.c-lo)/(hi-lo))
-	return &laterWant{Buy, conf, cur.h, cur.h - 2*atr, cur.h + 4*atr,
+	return &Decision{Buy, conf, cur.h, cur.h - 2*atr, cur.h + 4*atr,
 		map[string]any{"rs_rating": rs, "criteria_met": 7}}
 }
 
 func TestMinerviniTrendTemplate(t *testing.T) {
-	rise := laterTrend(300, 10_000, 0.002)
-	pulled := laterThen(laterTrend(295, 10_000, 0.003),
+	rise := trendBars(300, 10_000, 0.002)
+	pulled := thenMoves(trendBars(295, 10_000, 0.003),
 		-0.01, -0.01, -0.01, -0.01, -0.01)
 	riseWant := minerviniWant(rise)
-	riseWant.conf = 0.90 // RS far over 100, the close at the high
+	riseWant.Confidence = 0.90 // RS far over 100, the close at the high
 
-	laterRun(t, MinerviniTrendTemplate{}, minerviniSpec(), []laterCase{
+	runBars(t, MinerviniTrendTemplate{}, minerviniSpec(), []barCase{
 		{name: "steady advance", bars: rise, want: riseWant},
 		{name: "advance then a 5% pullback", bars: pulled,
 			want: minerviniWant(pulled)},
 		{name: "advance of 23% over 260 candles",
-			bars: laterTrend(300, 10_000, 0.0008),
+			bars: trendBars(300, 10_000, 0.0008),
 			miss: []string{"30% above the low"}},
 		{name: "crash off the high",
-			bars: laterThen(laterTrend(300, 10_000, 0.003), -0.1, -0.1, -0.1),
+			bars: thenMoves(trendBars(300, 10_000, 0.003), -0.1, -0.1, -0.1),
 			miss: []string{"close above sma50", "within 25% of the high"}},
-		{name: "decline", bars: laterTrend(300, 10_000, -0.004),
+		{name: "decline", bars: trendBars(300, 10_000, -0.004),
 			miss: []string{"close above sma50", "sma50 above sma150",
 				"sma150 above sma200", "sma200 rising over 20",
 				"30% above the low", "within 25% of the high",

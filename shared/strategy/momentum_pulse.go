@@ -20,11 +20,7 @@ func (MomentumPulse) History() int { return 396 }
 
 // Evaluate returns a buy when the histogram crosses up in a trend.
 func (s MomentumPulse) Evaluate(in *Input) (*Decision, error) {
-	v, err := s.read(in)
-	if err != nil {
-		return nil, err
-	}
-	return v.decide(), nil
+	return decided(s.read(in))
 }
 
 type momentumPulseValues struct {
@@ -59,8 +55,11 @@ func (v momentumPulseValues) decide() *Decision {
 		v.close <= v.ema21 || v.close <= v.ema50 {
 		return nil
 	}
-	return newTrade(Buy, 0.74, v.close, v.ema50,
-		riskTarget(v.close, v.ema50, 2.5), map[string]any{
+	stop, target := v.ema50, riskTarget(v.close, v.ema50, 2.5)
+	return newTrade(Buy, 0.74, v.close, stop, target,
+		map[string]any{
+			"stop_loss":         stop,
+			"take_profit":       target,
 			"macd_hist":         v.hist,
 			"macd_signal":       v.signal,
 			"rsi":               v.rsi,

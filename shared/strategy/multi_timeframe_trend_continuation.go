@@ -50,11 +50,7 @@ const mtfNear, mtfFar = 4, 16
 
 // Evaluate returns a buy or sell continuing a trend on three timeframes.
 func (s MultiTimeframeTrendContinuation) Evaluate(in *Input) (*Decision, error) {
-	v, err := s.read(in)
-	if err != nil {
-		return nil, err
-	}
-	return v.decide(), nil
+	return decided(s.read(in))
 }
 
 // mtfTrend is one higher timeframe's view: its interval, last close and
@@ -147,8 +143,11 @@ func (v mtfValues) decide() *Decision {
 	for _, h := range v.higher {
 		frames = append(frames, h.interval)
 	}
-	return newTrade(a, min(0.75+0.1*strength, 0.95), v.close, v.ema50,
-		riskTarget(v.close, v.ema50, 3), map[string]any{
+	stop, target := v.ema50, riskTarget(v.close, v.ema50, 3)
+	return newTrade(a, min(0.75+0.1*strength, 0.95), v.close, stop, target,
+		map[string]any{
+			"stop_loss":         stop,
+			"take_profit":       target,
 			"trend_direction":   name,
 			"trend_strength":    strength,
 			"rsi":               v.rsi,

@@ -6,14 +6,14 @@ import (
 	"testing"
 )
 
-func mtfSpec() origSpec {
+func mtfSpec() ruleSpec {
 	type v = mtfValues
-	rule := func(a Action, f float64, notAlone ...string) origRule[v] {
+	rule := func(a Action, f float64, notAlone ...string) specRule[v] {
 		up := func(x float64) bool { return f*x > 0 }
 		dir := int(f)
-		return origRule[v]{
+		return specRule[v]{
 			action: a,
-			conds: []origCond[v]{
+			conds: []specCond[v]{
 				{"ema21 beyond ema50", func(v v) bool {
 					return up(v.ema21 - v.ema50)
 				}},
@@ -52,7 +52,7 @@ func mtfSpec() origSpec {
 			notAlone: notAlone,
 		}
 	}
-	return origSpecOf(MultiTimeframeTrendContinuation{},
+	return specOf(MultiTimeframeTrendContinuation{},
 		MultiTimeframeTrendContinuation{}.read,
 		// It fires a handful of times on the real data: too few near
 		// misses to show every condition failing alone.
@@ -74,17 +74,9 @@ func TestMultiTimeframeTrendContinuationDecide(t *testing.T) {
 		rsiLow: 50, rsiHigh: 62, macd: -1, prevMACD: -0.5, close: 99.5,
 		close19: 100.5, volume: 13, volumeSMA: 10, interval: "15m",
 		higher: [2]mtfTrend{{"1h", 99, 100, 100.5}, {"4h", 99, 101, 102}}}
-	with := func(v mtfValues, f func(*mtfValues)) mtfValues {
-		f(&v)
-		return v
-	}
 	up := 10 * (100.5/99.5 - 1)
 	down := 10 * (1 - 99.5/100.5)
-	tests := []struct {
-		name string
-		v    mtfValues
-		want *Decision
-	}{
+	runDecide(t, []decideCase[mtfValues]{
 		{"buys the turn after a pullback", buy, &Decision{Action: Buy,
 			Confidence: 0.75 + 0.1*up, Price: 100.5, StopLoss: 98,
 			TakeProfit: 108, Metadata: map[string]any{
@@ -107,7 +99,7 @@ func TestMultiTimeframeTrendContinuationDecide(t *testing.T) {
 				"risk_reward_ratio": 3.0}}},
 		{"strength capped at 1",
 			with(buy, func(v *mtfValues) { v.close19 = 80 }),
-			origBuy(0.85, 100.5, 98, 108)},
+			wantBuy(0.85, 100.5, 98, 108)},
 		{"emas out of order",
 			with(buy, func(v *mtfValues) { v.ema200 = 99 }), nil},
 		{"ema21 under ema50",
@@ -142,37 +134,28 @@ func TestMultiTimeframeTrendContinuationDecide(t *testing.T) {
 		{"sell against a rising 1h", with(sell, func(v *mtfValues) {
 			v.higher[0] = mtfTrend{"1h", 101, 100, 99.5}
 		}), nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			origCheckDecision(t, tt.v.decide(), tt.want)
-		})
-	}
+	})
 }
 
 func TestMultiTimeframeTrendContinuationWindow(t *testing.T) {
 	// EMAs, MACD and RSI from TA-Lib (EMA(200) over the window keeps some
 	// of its seed: 1e-4 there); the higher timeframes from the raw candles
 	// grouped by epoch-aligned buckets.
-	for _, tc := range []origWindowCase{
+	for _, tc := range []windowCase{
 		{"eth", 1617667200000, Buy},  // 2021-04-06 00:00, 15m: 1h and 4h
 		{"btc", 1649635200000, Sell}, // 2022-04-11 00:00, 1h: 4h and 16h
 	} {
 		t.Run(string(tc.action), func(t *testing.T) {
-			d := origSet(t, tc.set)
-			row := d.rowAt(t, tc.open)
-			in := d.window(row, origWindowSize)
-			v, err := MultiTimeframeTrendContinuation{}.read(in)
-			if err != nil {
-				t.Fatal(err)
-			}
+			d := datasetOf(t, tc.set)
+			in, row, v := readWindow(t, d, tc.open,
+				MultiTimeframeTrendContinuation{}.read)
 			price := d.series.Close[row]
 			ref := func(col string, lag int) float64 {
 				return d.ref(t, col, row-lag)
 			}
 			rsis := []float64{ref("rsi_14", 0), ref("rsi_14", 1),
 				ref("rsi_14", 2), ref("rsi_14", 3), ref("rsi_14", 4)}
-			origCheckRefs(t, d, row, price, map[string][2]float64{
+			checkRefs(t, d, row, price, map[string][2]float64{
 				"ema21":    {v.ema21, ref("ema_21", 0)},
 				"ema50":    {v.ema50, ref("ema_50", 0)},
 				"macd":     {v.macd, ref("macd", 0)},
@@ -181,20 +164,20 @@ func TestMultiTimeframeTrendContinuationWindow(t *testing.T) {
 				"rsi low":  {v.rsiLow, slices.Min(rsis)},
 				"rsi high": {v.rsiHigh, slices.Max(rsis)},
 			})
-			if e := ref("ema_200", 0); !origClose(v.ema200, e, 1e-4, 0) {
+			if e := ref("ema_200", 0); !closeTo(v.ema200, e, 1e-4, 0) {
 				t.Errorf("ema200 %v, TA-Lib %v", v.ema200, e)
 			}
 			for i, f := range []int{mtfNear, mtfFar} {
-				closes := origBucketCloses(d, row, f)
+				closes := bucketCloses(d, row, f)
 				n := len(closes)
 				want := mtfTrend{interval: v.higher[i].interval,
 					close: closes[n-1],
-					sma:   origMean(closes[n-20:]),
-					prev:  origMean(closes[n-21 : n-1])}
+					sma:   mean(closes[n-20:]),
+					prev:  mean(closes[n-21 : n-1])}
 				got := v.higher[i]
 				if got.close != want.close ||
-					!origClose(got.sma, want.sma, 1e-12, 0) ||
-					!origClose(got.prev, want.prev, 1e-12, 0) {
+					!closeTo(got.sma, want.sma, 1e-12, 0) ||
+					!closeTo(got.prev, want.prev, 1e-12, 0) {
 					t.Errorf("%dx: got %+v, want %+v", f, got, want)
 				}
 			}
@@ -203,16 +186,16 @@ func TestMultiTimeframeTrendContinuationWindow(t *testing.T) {
 			want := &Decision{Action: tc.action,
 				Confidence: 0.75 + 0.1*strength, Price: price,
 				StopLoss: stop, TakeProfit: price + 3*(price-stop)}
-			origCheckWindow(t, MultiTimeframeTrendContinuation{}, in, want,
+			checkWindow(t, MultiTimeframeTrendContinuation{}, in, want,
 				1e-9)
 		})
 	}
 }
 
-// origBucketCloses returns the closes of the complete buckets of factor
+// bucketCloses returns the closes of the complete buckets of factor
 // times the data set's interval that end at or before row's close, oldest
 // first: the last candle of each epoch-aligned bucket.
-func origBucketCloses(d *origDataset, row, factor int) []float64 {
+func bucketCloses(d *dataset, row, factor int) []float64 {
 	s := d.series
 	step := s.OpenTime[1] - s.OpenTime[0]
 	width := step * int64(factor)

@@ -27,11 +27,7 @@ func (OrderFlowImbalance) History() int { return 264 }
 
 // Evaluate returns a buy on accumulation or a sell on distribution.
 func (s OrderFlowImbalance) Evaluate(in *Input) (*Decision, error) {
-	v, err := s.read(in)
-	if err != nil {
-		return nil, err
-	}
-	return v.decide(), nil
+	return decided(s.read(in))
 }
 
 type orderFlowValues struct {
@@ -114,19 +110,13 @@ func (v orderFlowValues) decide() *Decision {
 	default:
 		return nil
 	}
-	ratio := 0.0
-	if v.volumeSMA > 0 {
-		ratio = v.vol[0] / v.volumeSMA
-	}
-	conf := 75
-	if ratio > 1.5 {
-		conf += 5
-	}
-	if rsiAck {
-		conf += 5
-	}
-	return newTrade(a, percent(min(conf, 95)), v.close[0], stop,
-		riskTarget(v.close[0], stop, 2.5), map[string]any{
+	ratio := volumeRatio(v.vol[0], v.volumeSMA)
+	conf := stepConf(75, 95, ratio > 1.5, rsiAck)
+	target := riskTarget(v.close[0], stop, 2.5)
+	return newTrade(a, conf, v.close[0], stop, target,
+		map[string]any{
+			"stop_loss":            stop,
+			"take_profit":          target,
 			"rsi":                  v.rsi,
 			"volume_ratio":         ratio,
 			"signal_type":          kind,

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-func orderFlowSpec() origSpec {
+func orderFlowSpec() ruleSpec {
 	type v = orderFlowValues
 	spike := func(v v, ok func(c float64) bool) bool {
 		for j := 2; j <= 9; j++ {
@@ -20,7 +20,7 @@ func orderFlowSpec() origSpec {
 		return (v.vol[0] + v.vol[1] + v.vol[2] + v.vol[3] + v.vol[4]) /
 			(v.vol[5] + v.vol[6] + v.vol[7] + v.vol[8] + v.vol[9])
 	}
-	tight := origCond[v]{"closes within 3%", func(v v) bool {
+	tight := specCond[v]{"closes within 3%", func(v v) bool {
 		lo, hi := slices.Min(v.close[:]), slices.Max(v.close[:])
 		var sum float64
 		for _, c := range v.close {
@@ -46,10 +46,10 @@ func orderFlowSpec() origSpec {
 			return v.close[0], s, v.close[0] + 2.5*(v.close[0]-s)
 		}
 	}
-	return origSpecOf(OrderFlowImbalance{}, OrderFlowImbalance{}.read,
-		origRule[v]{
+	return specOf(OrderFlowImbalance{}, OrderFlowImbalance{}.read,
+		specRule[v]{
 			action: Buy,
-			conds: []origCond[v]{
+			conds: []specCond[v]{
 				{"spike closing above support", func(v v) bool {
 					return spike(v, func(c float64) bool { return c > v.support })
 				}},
@@ -59,9 +59,9 @@ func orderFlowSpec() origSpec {
 			levels: levels(func(v v) float64 { return 0.99 * v.support }),
 			conf:   conf(func(v v) bool { return v.rsi < 70 }),
 		},
-		origRule[v]{
+		specRule[v]{
 			action: Sell,
-			conds: []origCond[v]{
+			conds: []specCond[v]{
 				{"spike closing under resistance", func(v v) bool {
 					return spike(v, func(c float64) bool { return c < v.res })
 				}},
@@ -85,15 +85,7 @@ func TestOrderFlowImbalanceDecide(t *testing.T) {
 	}
 	sell := buy
 	sell.vol = [10]float64{10, 10, 10, 10, 10, 21, 14, 14, 14, 14}
-	with := func(v orderFlowValues, f func(*orderFlowValues)) orderFlowValues {
-		f(&v)
-		return v
-	}
-	tests := []struct {
-		name string
-		v    orderFlowValues
-		want *Decision
-	}{
+	runDecide(t, []decideCase[orderFlowValues]{
 		{"buys on accumulation", buy, &Decision{Action: Buy,
 			Confidence: 0.80, Price: 101, StopLoss: 98.01,
 			TakeProfit: 108.475, Metadata: map[string]any{"rsi": 50.0,
@@ -127,60 +119,50 @@ func TestOrderFlowImbalanceDecide(t *testing.T) {
 		}), nil},
 		{"volume over 1.5 times its mean: 0.85",
 			with(buy, func(v *orderFlowValues) { v.vol[0] = 15.1 }),
-			origBuy(0.85, 101, 98.01, 108.475)},
+			wantBuy(0.85, 101, 98.01, 108.475)},
 		{"rsi 70 is no confirmation",
 			with(buy, func(v *orderFlowValues) { v.rsi = 70 }),
-			origBuy(0.75, 101, 98.01, 108.475)},
+			wantBuy(0.75, 101, 98.01, 108.475)},
 		{"sell with rsi 30: no confirmation",
 			with(sell, func(v *orderFlowValues) { v.rsi = 30 }),
-			origSell(0.75, 101, 104.03, 93.425)},
+			wantSell(0.75, 101, 104.03, 93.425)},
 		{"close under the stop", with(buy, func(v *orderFlowValues) {
 			v.support = 102.5
 			v.low[5], v.high[5], v.close[5] = 102, 103, 102.9
 		}), nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			origCheckDecision(t, tt.v.decide(), tt.want)
-		})
-	}
+	})
 }
 
 func TestOrderFlowImbalanceWindow(t *testing.T) {
 	// Levels from the raw candles, RSI from TA-Lib; both fired upstream.
-	for _, tc := range []origWindowCase{
+	for _, tc := range []windowCase{
 		{"btc", 1636826400000, Buy},  // 2021-11-13 18:00
 		{"eth", 1616074200000, Sell}, // 2021-03-18 13:30
 	} {
 		t.Run(string(tc.action), func(t *testing.T) {
-			d := origSet(t, tc.set)
-			row := d.rowAt(t, tc.open)
-			in := d.window(row, origWindowSize)
-			v, err := OrderFlowImbalance{}.read(in)
-			if err != nil {
-				t.Fatal(err)
-			}
+			d := datasetOf(t, tc.set)
+			in, row, v := readWindow(t, d, tc.open, OrderFlowImbalance{}.read)
 			s := d.series
 			price := s.Close[row]
-			sup := slices.Min(origRows(s.Low, row, 10, 19))
-			res := slices.Max(origRows(s.High, row, 10, 19))
+			sup := slices.Min(lagRange(s.Low, row, 10, 19))
+			res := slices.Max(lagRange(s.High, row, 10, 19))
 			rsi := d.ref(t, "rsi_14", row)
-			origCheckRefs(t, d, row, price, map[string][2]float64{
+			checkRefs(t, d, row, price, map[string][2]float64{
 				"support":    {v.support, sup},
 				"resistance": {v.res, res},
-				"vol_ref":    {v.volRef, origMean(origRows(s.Volume, row, 10, 19))},
+				"vol_ref":    {v.volRef, mean(lagRange(s.Volume, row, 10, 19))},
 				"rsi":        {v.rsi, rsi},
 			})
-			ratio := s.Volume[row] / origMean(origRows(s.Volume, row, 0, 19))
+			ratio := s.Volume[row] / mean(lagRange(s.Volume, row, 0, 19))
 			stop, rsiOK := 0.99*sup, rsi < 70
 			if tc.action == Sell {
 				stop, rsiOK = 1.01*res, rsi > 30
 			}
 			want := &Decision{Action: tc.action,
-				Confidence: 0.75 + 0.05*float64(origCount(ratio > 1.5, rsiOK)),
+				Confidence: 0.75 + 0.05*float64(countTrue(ratio > 1.5, rsiOK)),
 				Price:      price, StopLoss: stop,
 				TakeProfit: price + 2.5*(price-stop)}
-			origCheckWindow(t, OrderFlowImbalance{}, in, want, 1e-9)
+			checkWindow(t, OrderFlowImbalance{}, in, want, 1e-9)
 		})
 	}
 }

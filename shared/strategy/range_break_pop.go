@@ -21,11 +21,7 @@ func (RangeBreakPop) History() int { return 202 }
 
 // Evaluate returns a buy on a wide candle in a run of rising closes.
 func (s RangeBreakPop) Evaluate(in *Input) (*Decision, error) {
-	v, err := s.read(in)
-	if err != nil {
-		return nil, err
-	}
-	return v.decide(), nil
+	return decided(s.read(in))
 }
 
 type rangeBreakValues struct {
@@ -57,8 +53,11 @@ func (v rangeBreakValues) decide() *Decision {
 		return nil
 	}
 	stop := 0.99 * v.lowest10
-	return newTrade(Buy, 0.68, c[0], stop, riskTarget(c[0], stop, 2),
+	target := riskTarget(c[0], stop, 2)
+	return newTrade(Buy, 0.68, c[0], stop, target,
 		map[string]any{
+			"stop_loss":         stop,
+			"take_profit":       target,
 			"atr":               v.atr,
 			"range_size":        size,
 			"volume":            v.volume,

@@ -6,6 +6,16 @@ import (
 	"github.com/tabot-functions/tabot/shared/candle"
 )
 
+// resampled returns the window's candles merged factor at a time into
+// complete higher-timeframe candles (see resample), computed once per
+// Input.
+func (in *Input) resampled(factor int) candle.Series {
+	key := cacheKey{name: "resample", a: factor}
+	return memo(in, key, func() candle.Series {
+		return resample(in.Series, factor)
+	})
+}
+
 // resample merges the candles of s into candles factor times as long,
 // each bucket aligned to the Unix epoch as exchanges align theirs (4 x 15m
 // gives the hourly candles, 16 x 15m the 4-hourly ones). The interval of

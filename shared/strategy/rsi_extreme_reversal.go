@@ -28,16 +28,16 @@ func (RSIExtremeReversal) History() int { return indicator.SettleRSI(2) + 1 }
 
 // Evaluate implements Strategy.
 func (RSIExtremeReversal) Evaluate(in *Input) (*Decision, error) {
-	var r laggedReader
+	var r lagReader
 	rsi := in.RSI(2)
-	v0, v1 := r.at(rsi, 0), r.at(rsi, 1)
-	c0, c1 := r.at(in.Close, 0), r.at(in.Close, 1)
-	support := r.at(in.Low, 0)
+	v0, v1 := r.at("rsi2", rsi, 0), r.at("rsi2", rsi, 1)
+	c0, c1 := r.at("close", in.Close, 0), r.at("close", in.Close, 1)
+	support := r.at("low", in.Low, 0)
 	for lag := 1; lag < 5; lag++ {
-		support = min(support, r.at(in.Low, lag))
+		support = min(support, r.at("low", in.Low, lag))
 	}
-	if err := r.err(); err != nil {
-		return nil, err
+	if r.err != nil {
+		return nil, r.err
 	}
 
 	if v0 == 0 && c0 == c1 {
@@ -67,16 +67,8 @@ func (RSIExtremeReversal) Evaluate(in *Input) (*Decision, error) {
 	}
 	stop := min(support, 0.99*c0)
 	target := c0 + 2*max(c0-stop, 0.005*c0)
-	if !riskOrdered(Buy, c0, stop, target) {
-		return nil, nil
-	}
-	return &Decision{
-		Action:     Buy,
-		Confidence: min(0.90, max(0.55, base+adjust)),
-		Price:      c0,
-		StopLoss:   stop,
-		TakeProfit: target,
-		Metadata: map[string]any{
+	return newTrade(Buy, min(0.90, max(0.55, base+adjust)), c0, stop, target,
+		map[string]any{
 			"rsi_2":           v0,
 			"rsi_momentum":    momentum,
 			"signal_strength": strength,
@@ -85,6 +77,5 @@ func (RSIExtremeReversal) Evaluate(in *Input) (*Decision, error) {
 			"strategy_origin": origin,
 			"stop_loss":       stop,
 			"take_profit":     target,
-		},
-	}, nil
+		}), nil
 }

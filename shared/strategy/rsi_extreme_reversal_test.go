@@ -6,11 +6,11 @@ import (
 	"github.com/tabot-functions/tabot/shared/indicator"
 )
 
-func rsiExtremeSpec() laterSpec {
-	return laterSpec{
+func rsiExtremeSpec() barSpec {
+	return barSpec{
 		conds: func(in *Input, _ string) map[string]bool {
-			v := laterAt(indicator.RSI(in.Close, 2), 0)
-			still := laterAt(in.Close, 0) == laterAt(in.Close, 1)
+			v := lagged(indicator.RSI(in.Close, 2), 0)
+			still := lagged(in.Close, 0) == lagged(in.Close, 1)
 			return map[string]bool{
 				"rsi2 under 25": v < 25,
 				"market moving": !(v == 0 && still),
@@ -22,9 +22,9 @@ func rsiExtremeSpec() laterSpec {
 	}
 }
 
-func rsiExtremeWant(bars []laterCandle) *laterWant {
-	rsi := indicator.RSI(laterCloses(bars), 2)
-	v0, v1 := laterAt(rsi, 0), laterAt(rsi, 1)
+func rsiExtremeWant(bars []bar) *Decision {
+	rsi := indicator.RSI(closesOf(bars), 2)
+	v0, v1 := lagged(rsi, 0), lagged(rsi, 1)
 	base, threshold := 0.72, "oversold"
 	if v0 < 2 {
 		base, threshold = 0.82, "extreme"
@@ -41,26 +41,26 @@ func rsiExtremeWant(bars []laterCandle) *laterWant {
 		stop = min(stop, b.l)
 	}
 	risk := max(c-stop, 0.005*c)
-	return &laterWant{Buy, min(0.90, max(0.55, base+adj)), c, stop,
+	return &Decision{Buy, min(0.90, max(0.55, base+adj)), c, stop,
 		c + 2*risk, map[string]any{"threshold_type": threshold, "rsi_2": v0}}
 }
 
 func TestRSIExtremeReversal(t *testing.T) {
-	wave := laterWave(300, 50_000, 0.01, 24)
-	extreme := laterThen(wave[:299], -0.01)
-	falling := laterThen(wave, 0.004, -0.02)
-	turning := laterThen(wave, -0.01, -0.012, -0.015, 0.002)
+	wave := waveBars(300, 50_000, 0.01, 24)
+	extreme := thenMoves(wave[:299], -0.01)
+	falling := thenMoves(wave, 0.004, -0.02)
+	turning := thenMoves(wave, -0.01, -0.012, -0.015, 0.002)
 	// A 1.5% drop after a rise: RSI(2) from 27.8 to 1.4.
-	plunge := laterThen(wave[:297], -0.015)
+	plunge := thenMoves(wave[:297], -0.015)
 	plungeWant := rsiExtremeWant(plunge)
-	plungeWant.conf = 0.77
-	flat := laterTrend(100, 50_000, 0)
+	plungeWant.Confidence = 0.77
+	flat := trendBars(100, 50_000, 0)
 
 	// A 1% drop in the wave's fall takes RSI(2) from 3.4 to 0.5, under 2
 	// and down by more than 2 points: 0.82 - 0.05.
 	extremeWant := rsiExtremeWant(extreme)
-	extremeWant.conf = 0.77
-	laterRun(t, RSIExtremeReversal{}, rsiExtremeSpec(), []laterCase{
+	extremeWant.Confidence = 0.77
+	runBars(t, RSIExtremeReversal{}, rsiExtremeSpec(), []barCase{
 		{name: "extreme, still falling", bars: extreme, want: extremeWant},
 		{name: "extreme at 1.4 after a plunge", bars: plunge,
 			want: plungeWant},
@@ -68,7 +68,7 @@ func TestRSIExtremeReversal(t *testing.T) {
 			want: rsiExtremeWant(falling)},
 		{name: "oversold, turning up", bars: turning,
 			want: rsiExtremeWant(turning)},
-		{name: "rising market", bars: laterThen(wave, 0.01, 0.01),
+		{name: "rising market", bars: thenMoves(wave, 0.01, 0.01),
 			miss: []string{"rsi2 under 25"}},
 		// TA-Lib reports RSI 0 on a flat market; upstream NaN.
 		{name: "flat market", bars: flat, miss: []string{"market moving"}},
@@ -78,9 +78,9 @@ func TestRSIExtremeReversal(t *testing.T) {
 // TestRSIExtremeReversalEveryInterval checks the strategy runs on every
 // interval; upstream skipped 1m, 3m and 5m (UPSTREAM.md §7 item 30).
 func TestRSIExtremeReversalEveryInterval(t *testing.T) {
-	bars := laterThen(laterWave(300, 50_000, 0.01, 24), -0.02)
+	bars := thenMoves(waveBars(300, 50_000, 0.01, 24), -0.02)
 	for _, iv := range []string{"1m", "3m", "5m", "15m", "1h", "4h", "1d"} {
-		in := NewInput("TEST", iv, laterSeriesOf(bars))
+		in := NewInput("TEST", iv, seriesOf(bars))
 		d, err := Evaluate(RSIExtremeReversal{}, in)
 		if err != nil || d == nil || d.Action != Buy {
 			t.Errorf("%s: got %v, %v, want a buy", iv, d, err)

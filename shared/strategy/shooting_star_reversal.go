@@ -23,11 +23,11 @@ func (ShootingStarReversal) History() int { return 20 }
 
 // Evaluate implements Strategy.
 func (ShootingStarReversal) Evaluate(in *Input) (*Decision, error) {
-	var r laggedReader
+	var r lagReader
 	cur := r.shape(in, 0)
-	sma := r.at(in.SMA(20), 0)
-	if err := r.err(); err != nil {
-		return nil, err
+	sma := r.at("sma20", in.SMA(20), 0)
+	if r.err != nil {
+		return nil, r.err
 	}
 
 	if cur.body < flatFrac*cur.close {
@@ -38,23 +38,15 @@ func (ShootingStarReversal) Evaluate(in *Input) (*Decision, error) {
 	}
 
 	entry, stop := cur.low, cur.high
-	target := entry - 1.5*cur.span
-	if !riskOrdered(Sell, entry, stop, target) {
-		return nil, nil
-	}
+	target := riskTarget(entry, stop, 1.5)
 	ratio := cur.upper / cur.body
 	strength := min(1, ratio/5)
 	conf := min(0.75, 0.50+0.25*strength)
 	if cur.close > sma {
 		conf += 0.1
 	}
-	return &Decision{
-		Action:     Sell,
-		Confidence: min(0.80, conf),
-		Price:      entry,
-		StopLoss:   stop,
-		TakeProfit: target,
-		Metadata: map[string]any{
+	return newTrade(Sell, min(0.80, conf), entry, stop, target,
+		map[string]any{
 			"body_size":         cur.body,
 			"upper_shadow":      cur.upper,
 			"lower_shadow":      cur.lower,
@@ -63,6 +55,5 @@ func (ShootingStarReversal) Evaluate(in *Input) (*Decision, error) {
 			"risk_reward_ratio": 1.5,
 			"pattern":           "shooting_star_bearish_reversal",
 			"entry_price":       entry,
-		},
-	}, nil
+		}), nil
 }

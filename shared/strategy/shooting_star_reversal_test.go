@@ -1,23 +1,19 @@
 package strategy
 
 import (
-	"math"
 	"testing"
 
 	"github.com/tabot-functions/tabot/shared/indicator"
 )
 
-func shootingStarSpec() laterSpec {
-	return laterSpec{
+func shootingStarSpec() barSpec {
+	return barSpec{
 		conds: func(in *Input, _ string) map[string]bool {
-			a := laterAt
-			o, h, l, c := a(in.Open, 0), a(in.High, 0), a(in.Low, 0),
-				a(in.Close, 0)
-			body := math.Abs(c - o)
+			b := barAt(in, 0)
 			return map[string]bool{
-				"body of at least 1e-7 of the price": body >= 1e-7*c,
-				"long upper shadow":                  h-math.Max(o, c) >= 2.5*body,
-				"small lower shadow":                 math.Min(o, c)-l <= body/5,
+				"body of at least 1e-7 of the price": b.body() >= 1e-7*b.c,
+				"long upper shadow":                  b.upper() >= 2.5*b.body(),
+				"small lower shadow":                 b.lower() <= b.body()/5,
 			}
 		},
 		keys: []string{"body_size", "upper_shadow", "lower_shadow",
@@ -27,22 +23,22 @@ func shootingStarSpec() laterSpec {
 }
 
 func TestShootingStarReversal(t *testing.T) {
-	rise := laterTrend(30, 48_000, 0.003)
-	decline := laterTrend(30, 52_000, -0.003)
-	star := laterShaped(rise, -100, 400, 10)
-	fallen := laterShaped(decline, -100, 400, 10)
-	stubby := laterShaped(rise, -100, 1000, 10)
-	want := func(bars []laterCandle, conf, ratio float64) *laterWant {
-		h, l := bars[len(bars)-1].h, bars[len(bars)-1].l
-		return &laterWant{Sell, conf, l, h, l - 1.5*(h-l),
+	rise := trendBars(30, 48_000, 0.003)
+	decline := trendBars(30, 52_000, -0.003)
+	star := thenShaped(rise, -100, 400, 10)
+	fallen := thenShaped(decline, -100, 400, 10)
+	stubby := thenShaped(rise, -100, 1000, 10)
+	want := func(bars []bar, conf, ratio float64) *Decision {
+		cur := bars[len(bars)-1]
+		return &Decision{Sell, conf, cur.l, cur.h, cur.l - 1.5*cur.span(),
 			map[string]any{"shadow_ratio": ratio}}
 	}
-	sma := laterAt(indicator.SMA(laterCloses(fallen), 20), 0)
+	sma := lagged(indicator.SMA(closesOf(fallen), 20), 0)
 	if fallen[30].c > sma {
 		t.Fatal("the falling window closes above SMA(20)")
 	}
 
-	laterRun(t, ShootingStarReversal{}, shootingStarSpec(), []laterCase{
+	runBars(t, ShootingStarReversal{}, shootingStarSpec(), []barCase{
 		// 0.50 + 0.25·4/5, plus 0.1 above SMA(20).
 		{name: "shooting star after a rise", bars: star,
 			want: want(star, 0.80, 4)},
@@ -52,14 +48,14 @@ func TestShootingStarReversal(t *testing.T) {
 		{name: "long shadow, both caps", bars: stubby,
 			want: want(stubby, 0.80, 10)},
 		{name: "upper shadow twice the body",
-			bars: laterShaped(rise, -100, 200, 10),
+			bars: thenShaped(rise, -100, 200, 10),
 			miss: []string{"long upper shadow"}},
 		{name: "lower shadow 22% of the body",
-			bars: laterShaped(rise, -100, 400, 22),
+			bars: thenShaped(rise, -100, 400, 22),
 			miss: []string{"small lower shadow"}},
 		// Upstream's absolute floor (0.0001) let this through.
 		{name: "body under 1e-7 of the price",
-			bars: laterShaped(rise, -0.001, 400, 0),
+			bars: thenShaped(rise, -0.001, 400, 0),
 			miss: []string{"body of at least 1e-7 of the price"}},
 	})
 }

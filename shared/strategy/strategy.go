@@ -73,6 +73,9 @@ func Evaluate(s Strategy, in *Input) (*Decision, error) {
 	return d, nil
 }
 
+// check returns ErrInvalidDecision, saying why, when d breaks a rule every
+// decision obeys: finite values, a confidence in [0,1], a positive price,
+// riskOrdered levels for a trade and none for a hold.
 func (d *Decision) check() error {
 	for name, v := range map[string]float64{
 		"confidence": d.Confidence, "price": d.Price,
@@ -97,13 +100,13 @@ func (d *Decision) check() error {
 	}
 	switch d.Action {
 	case Buy:
-		if !(d.StopLoss > 0 && d.StopLoss < d.Price && d.Price < d.TakeProfit) {
+		if !riskOrdered(Buy, d.Price, d.StopLoss, d.TakeProfit) {
 			return fmt.Errorf("%w: buy needs stop_loss %v < price %v < "+
 				"take_profit %v", ErrInvalidDecision,
 				d.StopLoss, d.Price, d.TakeProfit)
 		}
 	case Sell:
-		if !(d.TakeProfit > 0 && d.TakeProfit < d.Price && d.Price < d.StopLoss) {
+		if !riskOrdered(Sell, d.Price, d.StopLoss, d.TakeProfit) {
 			return fmt.Errorf("%w: sell needs take_profit %v < price %v < "+
 				"stop_loss %v", ErrInvalidDecision,
 				d.TakeProfit, d.Price, d.StopLoss)

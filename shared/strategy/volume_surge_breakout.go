@@ -23,11 +23,7 @@ func (VolumeSurgeBreakout) History() int { return 306 }
 
 // Evaluate returns a buy or sell on a breakout with a volume surge.
 func (s VolumeSurgeBreakout) Evaluate(in *Input) (*Decision, error) {
-	v, err := s.read(in)
-	if err != nil {
-		return nil, err
-	}
-	return v.decide(), nil
+	return decided(s.read(in))
 }
 
 type volumeSurgeValues struct {
@@ -78,15 +74,12 @@ func (v volumeSurgeValues) decide() *Decision {
 		return nil
 	}
 	ratio := v.volume / v.volumeSMA
-	conf := 75
-	if ratio > 5 {
-		conf += 5
-	}
-	if ratio > 7 {
-		conf += 5
-	}
-	return newTrade(a, percent(min(conf, 95)), v.close, stop,
-		riskTarget(v.close, stop, 2.5), map[string]any{
+	conf := stepConf(75, 95, ratio > 5, ratio > 7)
+	target := riskTarget(v.close, stop, 2.5)
+	return newTrade(a, conf, v.close, stop, target,
+		map[string]any{
+			"stop_loss":         stop,
+			"take_profit":       target,
 			"volume_ratio":      ratio,
 			"rsi":               v.rsi,
 			"macd":              v.macd,

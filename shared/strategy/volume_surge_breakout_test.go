@@ -5,13 +5,13 @@ import (
 	"testing"
 )
 
-func volumeSurgeSpec() origSpec {
+func volumeSurgeSpec() ruleSpec {
 	type v = volumeSurgeValues
-	surge := origCond[v]{"volume > 3 sma", func(v v) bool {
+	surge := specCond[v]{"volume > 3 sma", func(v v) bool {
 		return v.volume > 3*v.volumeSMA
 	}}
-	rsiLow := origCond[v]{"rsi >= 25", func(v v) bool { return v.rsi >= 25 }}
-	rsiHigh := origCond[v]{"rsi <= 75", func(v v) bool { return v.rsi <= 75 }}
+	rsiLow := specCond[v]{"rsi >= 25", func(v v) bool { return v.rsi >= 25 }}
+	rsiHigh := specCond[v]{"rsi <= 75", func(v v) bool { return v.rsi <= 75 }}
 	conf := func(v v) float64 {
 		switch r := v.volume / v.volumeSMA; {
 		case r > 7:
@@ -27,10 +27,10 @@ func volumeSurgeSpec() origSpec {
 			return v.close, s, v.close + 2.5*(v.close-s)
 		}
 	}
-	return origSpecOf(VolumeSurgeBreakout{}, VolumeSurgeBreakout{}.read,
-		origRule[v]{
+	return specOf(VolumeSurgeBreakout{}, VolumeSurgeBreakout{}.read,
+		specRule[v]{
 			action: Buy,
-			conds: []origCond[v]{surge, rsiLow, rsiHigh,
+			conds: []specCond[v]{surge, rsiLow, rsiHigh,
 				{"high > resistance", func(v v) bool {
 					return v.high > v.resistance
 				}},
@@ -45,9 +45,9 @@ func volumeSurgeSpec() origSpec {
 			// volume always made a new high, and never with RSI under 25.
 			notAlone: []string{"rsi >= 25", "high > resistance"},
 		},
-		origRule[v]{
+		specRule[v]{
 			action: Sell,
-			conds: []origCond[v]{surge, rsiLow, rsiHigh,
+			conds: []specCond[v]{surge, rsiLow, rsiHigh,
 				{"low < support", func(v v) bool { return v.low < v.support }},
 				{"close < 1.002 support", func(v v) bool {
 					return v.close < 1.002*v.support
@@ -67,16 +67,7 @@ func TestVolumeSurgeBreakoutDecide(t *testing.T) {
 	sell := volumeSurgeValues{volume: 40, volumeSMA: 10, rsi: 40, macd: -2,
 		signal: -1, high: 91, low: 84, close: 85, resistance: 100,
 		support: 90}
-	with := func(v volumeSurgeValues,
-		f func(*volumeSurgeValues)) volumeSurgeValues {
-		f(&v)
-		return v
-	}
-	tests := []struct {
-		name string
-		v    volumeSurgeValues
-		want *Decision
-	}{
+	runDecide(t, []decideCase[volumeSurgeValues]{
 		{"buys", buy, &Decision{Action: Buy, Confidence: 0.75, Price: 105,
 			StopLoss: 98, TakeProfit: 122.5, Metadata: map[string]any{
 				"volume_ratio": 4.0, "rsi": 60.0, "macd": 2.0,
@@ -96,19 +87,19 @@ func TestVolumeSurgeBreakoutDecide(t *testing.T) {
 		}), nil},
 		{"5 times: 0.80",
 			with(buy, func(v *volumeSurgeValues) { v.volume = 51 }),
-			origBuy(0.80, 105, 98, 122.5)},
+			wantBuy(0.80, 105, 98, 122.5)},
 		{"exactly 7 times: 0.80",
 			with(buy, func(v *volumeSurgeValues) { v.volume = 70 }),
-			origBuy(0.80, 105, 98, 122.5)},
+			wantBuy(0.80, 105, 98, 122.5)},
 		{"over 7 times: 0.85",
 			with(buy, func(v *volumeSurgeValues) { v.volume = 71 }),
-			origBuy(0.85, 105, 98, 122.5)},
+			wantBuy(0.85, 105, 98, 122.5)},
 		{"rsi 25 inclusive",
 			with(buy, func(v *volumeSurgeValues) { v.rsi = 25 }),
-			origBuy(0.75, 105, 98, 122.5)},
+			wantBuy(0.75, 105, 98, 122.5)},
 		{"rsi 75 inclusive",
 			with(buy, func(v *volumeSurgeValues) { v.rsi = 75 }),
-			origBuy(0.75, 105, 98, 122.5)},
+			wantBuy(0.75, 105, 98, 122.5)},
 		{"rsi under 25",
 			with(buy, func(v *volumeSurgeValues) { v.rsi = 24.9 }), nil},
 		{"rsi over 75",
@@ -119,7 +110,7 @@ func TestVolumeSurgeBreakoutDecide(t *testing.T) {
 			with(buy, func(v *volumeSurgeValues) { v.close = 99.8 }), nil},
 		{"close just over 0.998 resistance: stop under it",
 			with(buy, func(v *volumeSurgeValues) { v.close = 99.9 }),
-			origBuy(0.75, 99.9, 98, 104.65)},
+			wantBuy(0.75, 99.9, 98, 104.65)},
 		{"buy needs macd above signal",
 			with(buy, func(v *volumeSurgeValues) { v.macd = 1 }), nil},
 		{"sell needs macd under signal (upstream took above)",
@@ -128,12 +119,7 @@ func TestVolumeSurgeBreakoutDecide(t *testing.T) {
 			with(sell, func(v *volumeSurgeValues) { v.low = 90 }), nil},
 		{"close over 1.002 support",
 			with(sell, func(v *volumeSurgeValues) { v.close = 90.2 }), nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			origCheckDecision(t, tt.v.decide(), tt.want)
-		})
-	}
+	})
 }
 
 // TestVolumeSurgeBreakoutUpstreamSells accounts for every difference in
@@ -142,10 +128,11 @@ func TestVolumeSurgeBreakoutDecide(t *testing.T) {
 // was above its signal; where we sold and it did not, MACD was below.
 func TestVolumeSurgeBreakoutUpstreamSells(t *testing.T) {
 	s := VolumeSurgeBreakout{}
-	for _, r := range origReplayed(t) {
+	for _, r := range replayed(t) {
 		up := r.set.upstream(t, s.ID())
 		ours, theirs := 0, 0
-		for row := max(249, s.History()-1); row < r.set.series.Len(); row++ {
+		first := max(upstreamWindow-1, s.History()-1)
+		for row := first; row < r.set.series.Len(); row++ {
 			d := r.decisions[s.ID()][row]
 			u, ok := up[row]
 			weSell := d != nil && d.Action == Sell
@@ -175,24 +162,19 @@ func TestVolumeSurgeBreakoutUpstreamSells(t *testing.T) {
 
 func TestVolumeSurgeBreakoutWindow(t *testing.T) {
 	// Levels and volume from the raw candles, MACD and RSI from TA-Lib.
-	for _, tc := range []origWindowCase{
+	for _, tc := range []windowCase{
 		{"btc", 1636934400000, Buy},  // 2021-11-15 00:00, upstream too
 		{"btc", 1637247600000, Sell}, // 2021-11-18 15:00, only here
 	} {
 		t.Run(string(tc.action), func(t *testing.T) {
-			d := origSet(t, tc.set)
-			row := d.rowAt(t, tc.open)
-			in := d.window(row, origWindowSize)
-			v, err := VolumeSurgeBreakout{}.read(in)
-			if err != nil {
-				t.Fatal(err)
-			}
+			d := datasetOf(t, tc.set)
+			in, row, v := readWindow(t, d, tc.open, VolumeSurgeBreakout{}.read)
 			s := d.series
 			price := s.Close[row]
-			sma := origMean(origRows(s.Volume, row, 0, 19))
-			res := slices.Max(origRows(s.High, row, 1, 19))
-			sup := slices.Min(origRows(s.Low, row, 1, 19))
-			origCheckRefs(t, d, row, price, map[string][2]float64{
+			sma := mean(lagRange(s.Volume, row, 0, 19))
+			res := slices.Max(lagRange(s.High, row, 1, 19))
+			sup := slices.Min(lagRange(s.Low, row, 1, 19))
+			checkRefs(t, d, row, price, map[string][2]float64{
 				"macd":        {v.macd, d.ref(t, "macd", row)},
 				"macd_signal": {v.signal, d.ref(t, "macd_signal", row)},
 				"rsi":         {v.rsi, d.ref(t, "rsi_14", row)},
@@ -206,12 +188,12 @@ func TestVolumeSurgeBreakoutWindow(t *testing.T) {
 			} else if r > 5 {
 				conf = 0.80
 			}
-			want := origBuy(conf, price, 0.98*res, price+2.5*(price-0.98*res))
+			want := wantBuy(conf, price, 0.98*res, price+2.5*(price-0.98*res))
 			if tc.action == Sell {
-				want = origSell(conf, price, 1.02*sup,
+				want = wantSell(conf, price, 1.02*sup,
 					price-2.5*(1.02*sup-price))
 			}
-			origCheckWindow(t, VolumeSurgeBreakout{}, in, want, 1e-9)
+			checkWindow(t, VolumeSurgeBreakout{}, in, want, 1e-9)
 		})
 	}
 }

@@ -10,11 +10,11 @@ import (
 	"github.com/tabot-functions/tabot/shared/candle"
 )
 
-// origSynthetic returns n valid candles from a seeded random walk: price
+// randomWalk returns n valid candles from a seeded random walk: price
 // near scale, every candle 15 minutes after the last (with a gap now and
 // then), and with probability flat a candle that does not move at all
 // (open = high = low = close) and with probability idle no volume.
-func origSynthetic(seed uint64, n int, scale, flat, idle float64) candle.Series {
+func randomWalk(seed uint64, n int, scale, flat, idle float64) candle.Series {
 	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	cs := make([]candle.Candle, n)
 	t, price := int64(1617667200000), scale
@@ -39,12 +39,12 @@ func origSynthetic(seed uint64, n int, scale, flat, idle float64) candle.Series 
 	return candle.NewSeries(cs)
 }
 
-// origCheckAny evaluates every strategy over s and fails t on anything
+// checkAny evaluates every strategy over s and fails t on anything
 // but a valid decision, no decision, or ErrNotReady.
-func origCheckAny(tb testing.TB, s candle.Series) {
+func checkAny(tb testing.TB, s candle.Series) {
 	tb.Helper()
 	in := NewInput("X", "15m", s)
-	for _, st := range origStrategies() {
+	for _, st := range Default().All() {
 		d, err := Evaluate(st, in)
 		switch {
 		case errors.Is(err, ErrNotReady):
@@ -56,10 +56,10 @@ func origCheckAny(tb testing.TB, s candle.Series) {
 	}
 }
 
-// TestOrigDegenerateWindows feeds windows real data never shows: flat
+// TestDegenerateWindows feeds windows real data never shows: flat
 // prices, no volume, zero-range candles, tiny and huge prices, too few
 // candles. Nothing may panic, error, or carry NaN.
-func TestOrigDegenerateWindows(t *testing.T) {
+func TestDegenerateWindows(t *testing.T) {
 	tests := []struct {
 		name              string
 		n                 int
@@ -76,15 +76,15 @@ func TestOrigDegenerateWindows(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			origCheckAny(t, origSynthetic(7, tt.n, tt.scale, tt.flat, tt.idle))
+			checkAny(t, randomWalk(7, tt.n, tt.scale, tt.flat, tt.idle))
 		})
 	}
 }
 
-// FuzzOrigStrategies evaluates every strategy over random walks shaped by
+// FuzzStrategies evaluates every strategy over random walks shaped by
 // the fuzzer: a seed, a price scale, and how often candles are flat or
 // idle.
-func FuzzOrigStrategies(f *testing.F) {
+func FuzzStrategies(f *testing.F) {
 	for _, seed := range [][]byte{
 		{0, 0, 0, 0, 0, 0, 0, 1, 100, 10, 10},
 		{1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0},
@@ -99,17 +99,16 @@ func FuzzOrigStrategies(f *testing.F) {
 		seed := binary.BigEndian.Uint64(b)
 		scale := math.Pow(10, float64(b[8])/255*16-8) // 1e-8 .. 1e8
 		flat, idle := float64(b[9])/255, float64(b[10])/255
-		origCheckAny(t, origSynthetic(seed, 1000, scale, flat, idle))
+		checkAny(t, randomWalk(seed, 1000, scale, flat, idle))
 	})
 }
 
-// BenchmarkOrigEvaluate measures one live window: the original and
-// advanced strategies over 1000 real candles, indicators computed once
-// and shared, as a strategy function does per event.
-func BenchmarkOrigEvaluate(b *testing.B) {
-	d := origSet(b, "eth")
-	s := d.mutableWindow(d.series.Len()-1, origWindowSize)
-	list := origStrategies()
+// BenchmarkEvaluate measures one live window: every strategy over 1000
+// real candles, indicators computed once and shared, as a strategy
+// function does per event.
+func BenchmarkEvaluate(b *testing.B) {
+	s := lastWindow(b)
+	list := Default().All()
 	for b.Loop() {
 		in := NewInput("ETHUSDT", "15m", s)
 		for _, st := range list {
@@ -120,11 +119,10 @@ func BenchmarkOrigEvaluate(b *testing.B) {
 	}
 }
 
-// BenchmarkOrigEach measures each strategy alone on a fresh window.
-func BenchmarkOrigEach(b *testing.B) {
-	d := origSet(b, "eth")
-	s := d.mutableWindow(d.series.Len()-1, origWindowSize)
-	for _, st := range origStrategies() {
+// BenchmarkEach measures each strategy alone on a fresh window.
+func BenchmarkEach(b *testing.B) {
+	s := lastWindow(b)
+	for _, st := range Default().All() {
 		b.Run(st.ID(), func(b *testing.B) {
 			for b.Loop() {
 				if _, err := Evaluate(st, NewInput("X", "15m", s)); err != nil {
@@ -133,4 +131,11 @@ func BenchmarkOrigEach(b *testing.B) {
 			}
 		})
 	}
+}
+
+// lastWindow returns the last 1000 candles of the ETH data set.
+func lastWindow(tb testing.TB) candle.Series {
+	tb.Helper()
+	d := datasetOf(tb, "eth")
+	return d.window(d.series.Len()-1, windowSize).Series
 }
