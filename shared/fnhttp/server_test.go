@@ -501,3 +501,87 @@ func TestGetOnEventPathIs405(t *testing.T) {
 		t.Errorf("GET / = %d, want 405", resp.StatusCode)
 	}
 }
+
+// TestRoutes checks only POST / takes events: an unknown path is 404, a
+// known path asked with another method 405 with its Allow header, both
+// with the JSON error body and counted; the probes take HEAD.
+func TestRoutes(t *testing.T) {
+	tests := []struct {
+		method, path string
+		wantStatus   int
+		wantAllow    string
+	}{
+		{"POST", "/", 202, ""},
+		{"POST", "/health", 405, "GET, HEAD"},
+		{"POST", "/metrics", 405, "GET, HEAD"},
+		{"POST", "/live", 405, "GET, HEAD"},
+		{"POST", "/_/ready", 405, "GET, HEAD"},
+		{"PUT", "/metrics", 405, "GET, HEAD"},
+		{"DELETE", "/ready", 405, "GET, HEAD"},
+		{"GET", "/", 405, "POST"},
+		{"PUT", "/", 405, "POST"},
+		{"POST", "/foo", 404, ""},
+		{"POST", "/anything/deep", 404, ""},
+		{"GET", "/foo", 404, ""},
+		{"GET", "/metrics/", 404, ""},
+		{"GET", "/live", 200, ""},
+		{"HEAD", "/live", 200, ""},
+		{"HEAD", "/_/health", 200, ""},
+		{"HEAD", "/_/ready", 200, ""},
+		{"HEAD", "/metrics", 200, ""},
+	}
+	rec := &recorder{}
+	srv := fnhttp.New(fnhttp.Common{}, rec.handle, fnhttp.Options{})
+	r := start(t, srv)
+	body := mustJSON(t, testWindow(2))
+	wantEvents, wantErrors := 0, 0.0
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			req, err := http.NewRequest(tt.method, r.url+tt.path,
+				strings.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := readAll(t, resp)
+			resp.Body.Close()
+
+			if resp.StatusCode != tt.wantStatus {
+				t.Errorf("status = %d (%s), want %d", resp.StatusCode, got,
+					tt.wantStatus)
+			}
+			if a := resp.Header.Get("Allow"); a != tt.wantAllow {
+				t.Errorf("Allow = %q, want %q", a, tt.wantAllow)
+			}
+			if tt.wantStatus == 202 {
+				wantEvents++
+			}
+			if tt.wantStatus < 404 || tt.wantStatus > 405 {
+				return
+			}
+			wantErrors++
+			var e map[string]string
+			if err := json.Unmarshal([]byte(got), &e); err != nil ||
+				e["error"] == "" || strings.Contains(e["error"], "\n") {
+				t.Errorf("body = %q, want {\"error\":\"<one line>\"}", got)
+			}
+			if ct := resp.Header.Get("Content-Type"); ct !=
+				"application/json" {
+				t.Errorf("Content-Type = %q, want application/json", ct)
+			}
+		})
+	}
+	if got := len(rec.got()); got != wantEvents {
+		t.Errorf("handler got %d events, want %d (POST / only)", got,
+			wantEvents)
+	}
+	if got := errorsOf(srv.Metrics(), metrics.ErrUnsupported); got !=
+		wantErrors {
+		t.Errorf("errors_total{type=unsupported} = %v, want %v", got,
+			wantErrors)
+	}
+}
