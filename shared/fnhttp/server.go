@@ -91,7 +91,9 @@ type Options struct {
 	Metrics *metrics.Metrics
 	// MaxBodyBytes limits a request body (8 MiB); larger gets 413.
 	MaxBodyBytes int64
-	// MaxInFlight limits concurrent events; more get 429. 0: no limit.
+	// MaxInFlight bounds the events handled at once when MAX_IN_FLIGHT
+	// is unset; more get 429 with Retry-After at once. 0 takes
+	// DefaultMaxInFlight; negative: no bound.
 	MaxInFlight int
 	// ShutdownTimeout bounds the shutdown: in-flight requests, every
 	// Hook and the export of the spans still buffered share it (25s,
@@ -164,11 +166,26 @@ func New(cfg Common, h Handler, opts Options) *Server {
 	s := &Server{cfg: cfg, h: h, opts: opts, name: serverName(opts, cfg),
 		log: opts.Logger, reg: opts.Registry, m: opts.Metrics,
 		start: time.Now()}
-	if opts.MaxInFlight > 0 {
-		s.slots = make(chan struct{}, opts.MaxInFlight)
+	if n := inFlight(cfg, opts); n > 0 {
+		s.slots = make(chan struct{}, n)
 	}
 	s.tr, s.setupErr = s.newTracing()
 	return s
+}
+
+// inFlight returns the bound on events handled at once, 0 for none:
+// MAX_IN_FLIGHT, else Options.MaxInFlight, else DefaultMaxInFlight.
+func inFlight(cfg Common, opts Options) int {
+	switch {
+	case cfg.MaxInFlight != nil:
+		return *cfg.MaxInFlight
+	case opts.MaxInFlight < 0:
+		return 0
+	case opts.MaxInFlight > 0:
+		return opts.MaxInFlight
+	default:
+		return DefaultMaxInFlight()
+	}
 }
 
 // Name returns the function's name: K_SERVICE, else Options.Name, else
@@ -327,7 +344,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	stopPush := s.startPush(pusher)
 	s.log.Info("serving", zap.String("addr", ln.Addr().String()),
 		zap.String("name", s.name), zap.Bool("push", pusher != nil),
-		zap.Bool("tracing", s.tr.Enabled()))
+		zap.Bool("tracing", s.tr.Enabled()),
+		zap.Int("max_in_flight", cap(s.slots)))
 
 	select {
 	case <-ctx.Done():

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -439,42 +440,93 @@ func TestReplyIsBinary(t *testing.T) {
 	}
 }
 
-func TestOverloadedGets429(t *testing.T) {
-	release := make(chan struct{})
-	entered := make(chan struct{}, 1)
-	h := func(ctx context.Context, e ce.Event) (*ce.Event, error) {
-		entered <- struct{}{}
-		<-release
-		return nil, nil
+// TestMaxInFlight fills the bound with handlers that block and checks
+// the next event gets 429 with Retry-After at once, counted, while the
+// blocked ones finish with 202 and a freed slot takes events again.
+func TestMaxInFlight(t *testing.T) {
+	tests := []struct {
+		name  string
+		cfg   *int // MAX_IN_FLIGHT
+		opt   int  // Options.MaxInFlight
+		bound int  // 0: none, so bound+6 requests all get in
+	}{
+		{"MAX_IN_FLIGHT", ptr(1), 0, 1},
+		{"MAX_IN_FLIGHT beats Options", ptr(2), 5, 2},
+		{"Options", nil, 3, 3},
+		{"default", nil, 0, fnhttp.DefaultMaxInFlight()},
+		{"MAX_IN_FLIGHT=0 is no bound", ptr(0), 1, 0},
+		{"negative Options is no bound", nil, -1, 0},
 	}
-	srv := fnhttp.New(fnhttp.Common{}, h, fnhttp.Options{MaxInFlight: 1})
-	r := start(t, srv)
-	body := mustJSON(t, testWindow(2))
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			release := make(chan struct{})
+			var entered atomic.Int32
+			h := func(ctx context.Context, e ce.Event) (*ce.Event, error) {
+				entered.Add(1)
+				<-release
+				return nil, nil
+			}
+			srv := fnhttp.New(fnhttp.Common{MaxInFlight: tt.cfg}, h,
+				fnhttp.Options{MaxInFlight: tt.opt})
+			r := start(t, srv)
+			body := mustJSON(t, testWindow(2))
+			blocked := tt.bound
+			if tt.bound == 0 {
+				blocked = 6
+			}
 
-	first := make(chan int, 1)
-	go func() {
-		resp, err := http.Post(r.url+"/", "application/json",
-			strings.NewReader(body))
-		if err != nil {
-			first <- 0
-			return
-		}
-		resp.Body.Close()
-		first <- resp.StatusCode
-	}()
-	<-entered
-	second := r.post(t, nil, body)
-	close(release)
+			codes := make(chan int, blocked)
+			for range blocked {
+				go func() { codes <- postStatus(r.url, body) }()
+			}
+			eventually(t, 5*time.Second, "blocked handlers entered",
+				func() bool { return int(entered.Load()) == blocked })
+			if tt.bound > 0 {
+				began := time.Now()
+				over := r.post(t, nil, body)
+				if over.StatusCode != http.StatusTooManyRequests {
+					t.Errorf("over the bound: status = %d, want 429",
+						over.StatusCode)
+				}
+				if took := time.Since(began); took > 2*time.Second {
+					t.Errorf("429 took %v, want it at once", took)
+				}
+				if over.Header.Get("Retry-After") == "" {
+					t.Error("429 without Retry-After")
+				}
+			}
+			close(release)
+			for range blocked {
+				if got := <-codes; got != http.StatusAccepted {
+					t.Errorf("blocked request: status = %d, want 202", got)
+				}
+			}
+			if got := r.post(t, nil, body).StatusCode; got != 202 {
+				t.Errorf("after release: status = %d, want 202", got)
+			}
 
-	if second.StatusCode != http.StatusTooManyRequests {
-		t.Errorf("second status = %d, want 429", second.StatusCode)
+			want := 0.0
+			if tt.bound > 0 {
+				want = 1
+			}
+			if got := errorsOf(srv.Metrics(), metrics.ErrOverloaded); got !=
+				want {
+				t.Errorf("errors_total{type=overloaded} = %v, want %v",
+					got, want)
+			}
+		})
 	}
-	if got := <-first; got != http.StatusAccepted {
-		t.Errorf("first status = %d, want 202", got)
+}
+
+// postStatus posts body to url and returns the status, 0 on an error.
+func postStatus(url, body string) int {
+	resp, err := http.Post(url+"/", "application/json",
+		strings.NewReader(body))
+	if err != nil {
+		return 0
 	}
-	if got := errorsOf(srv.Metrics(), metrics.ErrOverloaded); got != 1 {
-		t.Errorf("errors_total{type=overloaded} = %v, want 1", got)
-	}
+	resp.Body.Close()
+	return resp.StatusCode
 }
 
 func TestNoHandlerIs404(t *testing.T) {
