@@ -412,7 +412,7 @@ func (s *Server) serveEvent(w http.ResponseWriter, r *http.Request) {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
 			s.fail(w, r, nil, WithType(metrics.ErrTooLarge, fmt.Errorf(
-				"%w: body over %d bytes", ErrBadRequest, tooLarge.Limit)),
+				"body over %d bytes", tooLarge.Limit)),
 				http.StatusRequestEntityTooLarge)
 			return
 		}

@@ -240,7 +240,23 @@ func TestBadForms(t *testing.T) {
 		{"binary 0.3", map[string]string{
 			"Ce-Specversion": "0.3", "Ce-Id": "1", "Ce-Type": "t",
 			"Ce-Source": "/x"}, window, 400, metrics.ErrDecode,
-			"want \"1.0\""},
+			`specversion "0.3" not supported, want 1.0`},
+		{"binary 2.0", map[string]string{
+			"Ce-Specversion": "2.0", "Ce-Id": "1", "Ce-Type": "t",
+			"Ce-Source": "/x", "Content-Type": "application/json"}, window,
+			400, metrics.ErrDecode,
+			`specversion "2.0" not supported, want 1.0`},
+		{"structured id a number", map[string]string{
+			"Content-Type": "application/cloudevents+json"},
+			`{"specversion":"1.0","id":5,"source":"/x","type":"t"}`, 400,
+			metrics.ErrDecode, "id must be a string"},
+		{"structured type null", nil,
+			`{"specversion":"1.0","id":"1","source":"/x","type":null}`, 400,
+			metrics.ErrDecode, "type must be a string"},
+		{"structured specversion 2.0", map[string]string{
+			"Content-Type": "application/cloudevents+json"},
+			`{"specversion":"2.0","id":"1","source":"/x","type":"t"}`, 400,
+			metrics.ErrDecode, `specversion "2.0" not supported, want 1.0`},
 		{"binary without source", map[string]string{
 			"Ce-Specversion": "1.0", "Ce-Id": "1", "Ce-Type": "t",
 			"Content-Type": "application/json"}, window, 400,
@@ -264,7 +280,7 @@ func TestBadForms(t *testing.T) {
 			`{"symbol":"BTCUSDT","interval":"1m","candles":"x"}`, 400,
 			metrics.ErrDecode, "candle window"},
 		{"too large", nil, `{"candles":"` + strings.Repeat("x", 2048) +
-			`"}`, 413, metrics.ErrTooLarge, "over 1024 bytes"},
+			`"}`, 413, metrics.ErrTooLarge, "body over 1024 bytes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -291,6 +307,11 @@ func TestBadForms(t *testing.T) {
 				strings.Contains(body.Error, "\n") {
 				t.Errorf("error = %q, want one line containing %q",
 					body.Error, tt.wantReason)
+			}
+			if tt.wantStatus == 413 &&
+				strings.HasPrefix(body.Error, "bad request") {
+				t.Errorf("error = %q, want no \"bad request\" on a 413",
+					body.Error)
 			}
 			if got := errorsOf(srv.Metrics(), tt.wantType); got != 1 {
 				t.Errorf("errors_total{type=%q} = %v, want 1",
