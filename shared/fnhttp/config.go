@@ -54,11 +54,12 @@ type Common struct {
 var symbolRE = regexp.MustCompile(`^[A-Z0-9]{2,30}$`)
 
 // DefaultMaxInFlight is the bound on events handled at once when neither
-// MAX_IN_FLIGHT nor Options.MaxInFlight sets one: four per CPU the
-// process may use. Handlers are CPU-bound (every strategy over the whole
-// window), so more at once only makes each slower: with 4 per CPU an
-// event waits for at most about three others.
-func DefaultMaxInFlight() int { return 4 * runtime.GOMAXPROCS(0) }
+// MAX_IN_FLIGHT nor Options.MaxInFlight sets one: 64, or eight per CPU
+// the process may use if that is more. It sits above the concurrency a
+// platform sends one replica (Knative's containerConcurrency in knative/
+// is 20 for a strategy, 50 for the publisher), so the platform's own
+// queue does the queueing and a 429 means a caller that ignores it.
+func DefaultMaxInFlight() int { return max(64, 8*runtime.GOMAXPROCS(0)) }
 
 // Validate checks every value of c.
 func (c Common) Validate() error {
