@@ -3,6 +3,7 @@ package event_test
 import (
 	"encoding/json"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -401,16 +402,63 @@ func FuzzDecodeWindowEvent(f *testing.F) {
 	})
 }
 
-func BenchmarkDecodeWindowJSON(b *testing.B) {
-	data, err := json.Marshal(window(candle.DefaultWindowSize))
+// benchWindows are the 1000-candle windows the benchmarks encode and
+// decode: round synthetic prices, and real BTCUSDT 1h candles.
+func benchWindows(b *testing.B) []struct {
+	name string
+	w    event.Window
+} {
+	b.Helper()
+	f, err := os.Open("../../testdata/btcusdt_1h_2021-11_2022-07.csv")
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := event.DecodeWindowJSON(data); err != nil {
-			b.Fatal(err)
-		}
+	defer f.Close()
+	all, err := candle.ReadCSV(f)
+	if err != nil {
+		b.Fatal(err)
+	}
+	btc := event.Window{Symbol: "BTCUSDT", Interval: "1h",
+		Candles: all[len(all)-candle.DefaultWindowSize:]}
+	btc.Missing = candle.Missing(candle.Interval("1h"), btc.Candles)
+	return []struct {
+		name string
+		w    event.Window
+	}{
+		{"synthetic", window(candle.DefaultWindowSize)},
+		{"btc1h", btc},
+	}
+}
+
+func BenchmarkDecodeWindowJSON(b *testing.B) {
+	for _, bw := range benchWindows(b) {
+		b.Run(bw.name, func(b *testing.B) {
+			data, err := json.Marshal(bw.w)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := event.DecodeWindowJSON(data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkNewWindowEvent(b *testing.B) {
+	for _, bw := range benchWindows(b) {
+		b.Run(bw.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				e, err := event.NewWindowEvent(bw.w, "")
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.SetBytes(int64(len(e.Data())))
+			}
+		})
 	}
 }
