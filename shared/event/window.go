@@ -138,21 +138,31 @@ type windowJSON struct {
 // Validate, with Missing recomputed from the candles; every error wraps
 // ErrInvalid and names the field at fault.
 func DecodeWindowJSON(b []byte) (Window, error) {
-	w, err := decodeWindowJSON(b)
+	w, err := decodeWindowJSON(b, true)
 	if err != nil {
 		return Window{}, fmt.Errorf("decode window: %w", err)
 	}
 	return w, nil
 }
 
-func decodeWindowJSON(b []byte) (Window, error) {
+// decodeWindowJSON reads b with candle.FastWindowJSON when fast is set
+// and b has the common shape, else with encoding/json; the fuzz test
+// holds the two to the same answers.
+func decodeWindowJSON(b []byte, fast bool) (Window, error) {
 	b = bytes.TrimSpace(b)
 	if len(b) == 0 || b[0] != '{' {
 		return Window{}, fmt.Errorf("%w: want a JSON object", ErrInvalid)
 	}
 	var raw windowJSON
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return Window{}, fmt.Errorf("%w: %s", ErrInvalid, windowReason(b, err))
+	ok := false
+	if fast {
+		raw, ok = fastWindowJSON(b)
+	}
+	if !ok {
+		if err := json.Unmarshal(b, &raw); err != nil {
+			return Window{}, fmt.Errorf("%w: %s", ErrInvalid,
+				windowReason(b, err))
+		}
 	}
 	switch {
 	case raw.Symbol == nil:
@@ -172,6 +182,17 @@ func decodeWindowJSON(b []byte) (Window, error) {
 		return Window{}, err
 	}
 	return w, nil
+}
+
+// fastWindowJSON reads b with candle.FastWindowJSON; ok false leaves b
+// to encoding/json.
+func fastWindowJSON(b []byte) (windowJSON, bool) {
+	symbol, interval, candles, ok := candle.FastWindowJSON(b)
+	if !ok {
+		return windowJSON{}, false
+	}
+	return windowJSON{Symbol: &symbol, Interval: &interval,
+		Candles: candles}, true
 }
 
 // windowReason words a decoding error of b. A candle's own error does
