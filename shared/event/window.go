@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 
 	ce "github.com/cloudevents/sdk-go/v2/event"
 
@@ -86,14 +87,66 @@ func NewWindowEvent(w Window, natsSubject string) (ce.Event, error) {
 	e.SetTime(candle.Time(closeTime))
 	e.SetExtension(ExtSymbol, w.Symbol)
 	e.SetExtension(ExtInterval, w.Interval)
-	if err := e.SetData(ce.ApplicationJSON, w); err != nil {
-		return ce.Event{}, fmt.Errorf("window event: %w", err)
+	data, err := w.appendJSON(make([]byte, 0, w.sizeJSON()))
+	if err != nil {
+		return ce.Event{}, fmt.Errorf("window event: %w: %w", ErrInvalid,
+			err)
 	}
+	// SetData marks a []byte as binary, which structured mode writes as
+	// data_base64, and a json.RawMessage it would compact once more: set
+	// the encoded JSON as sdk-go's bindings do, so that it is written as
+	// it is, a JSON object in binary and structured mode (BC-24).
+	e.SetDataContentType(ce.ApplicationJSON)
+	e.DataEncoded = data
+	e.DataBase64 = false
 	if err := e.Validate(); err != nil {
 		return ce.Event{}, fmt.Errorf("window event: %w: %v", ErrInvalid,
 			err)
 	}
 	return e, nil
+}
+
+// candleJSONSize is about the length of one candle object in JSON, with
+// real prices and volumes and no optional members.
+const candleJSONSize = 120
+
+// sizeJSON returns about the length of w in JSON.
+func (w Window) sizeJSON() int {
+	return 64 + len(w.Symbol) + len(w.Interval) +
+		len(w.Candles)*candleJSONSize
+}
+
+// appendJSON appends w to dst as JSON, byte for byte what encoding/json
+// writes for it, in one pass and without reflection.
+func (w Window) appendJSON(dst []byte) ([]byte, error) {
+	dst = appendString(append(dst, `{"symbol":`...), w.Symbol)
+	dst = appendString(append(dst, `,"interval":`...), w.Interval)
+	dst, err := candle.AppendCandlesJSON(append(dst, `,"candles":`...),
+		w.Candles)
+	if err != nil {
+		return nil, err
+	}
+	if w.Missing != 0 {
+		dst = strconv.AppendInt(append(dst, `,"missing":`...),
+			int64(w.Missing), 10)
+	}
+	return append(dst, '}'), nil
+}
+
+// appendString appends s as a JSON string the way encoding/json writes
+// it. Symbols and intervals need no escaping; anything else is left to
+// encoding/json.
+func appendString(dst []byte, s string) []byte {
+	for i := range len(s) {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' ||
+			c == '<' || c == '>' || c == '&' {
+			quoted, _ := json.Marshal(s) // a string always encodes
+			return append(dst, quoted...)
+		}
+	}
+	dst = append(dst, '"')
+	dst = append(dst, s...)
+	return append(dst, '"')
 }
 
 // DecodeWindow returns the window an event carries. Its data must be

@@ -1,7 +1,10 @@
 package event
 
 import (
+	"bytes"
+	"encoding/json"
 	"math"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -115,4 +118,107 @@ func sameCandle(a, b candle.Candle) bool {
 		}
 	}
 	return true
+}
+
+// encodeWindows are windows whose JSON must be encoding/json's: real
+// and synthetic prices, optional members, a gap, exponent formats.
+func encodeWindows(t testing.TB) map[string]Window {
+	t.Helper()
+	const open0 = int64(1699999980000)
+	w := Window{Symbol: "PEPEUSDT", Interval: "1m"}
+	prices := []float64{0.00001245, 1e-7, 61299.81, 1e21, 0.1 + 0.2, 1.0 / 3}
+	for i, p := range prices {
+		w.Candles = append(w.Candles, candle.Candle{
+			OpenTime: open0 + int64(i)*60000, Open: p, High: p * 1.5,
+			Low: p / 2, Close: p, Volume: float64(i) * 1.1,
+			CloseTime: open0 + int64(i+1)*60000 - 1, QuoteVolume: p * 7,
+			Trades: int64(i),
+		})
+	}
+	gap := w
+	gap.Candles = append([]candle.Candle{}, w.Candles[:2]...)
+	gap.Candles = append(gap.Candles, w.Candles[4:]...)
+	gap.Missing = 2
+
+	f, err := os.Open("../../testdata/btcusdt_1h_2021-11_2022-07.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	all, err := candle.ReadCSV(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	btc := Window{Symbol: "BTCUSDT", Interval: "1h",
+		Candles: all[len(all)-candle.DefaultWindowSize:]}
+	btc.Missing = candle.Missing(candle.Interval("1h"), btc.Candles)
+	return map[string]Window{"optional members": w, "gap": gap,
+		"btc 1h": btc}
+}
+
+// TestWindowEventDataJSON: the event's data is what encoding/json writes
+// for the window, byte for byte, and reads back to it bit for bit, by
+// the fast path.
+func TestWindowEventDataJSON(t *testing.T) {
+	for name, w := range encodeWindows(t) {
+		t.Run(name, func(t *testing.T) {
+			if err := w.Validate(); err != nil {
+				t.Fatal(err)
+			}
+			e, err := NewWindowEvent(w, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := json.Marshal(w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := e.Data(); !bytes.Equal(got, want) {
+				t.Fatalf("data differs from encoding/json:\ngot  %.300s\n"+
+					"want %.300s", got, want)
+			}
+			if !json.Valid(e.Data()) {
+				t.Fatal("data is not valid JSON")
+			}
+			if _, _, _, ok := candle.FastWindowJSON(e.Data()); !ok {
+				t.Error("the fast path declines the event's own data")
+			}
+			back, err := DecodeWindowJSON(e.Data())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !sameWindow(back, w) {
+				t.Errorf("read back as %+v, want %+v", back, w)
+			}
+		})
+	}
+}
+
+func TestAppendString(t *testing.T) {
+	for _, s := range []string{"", "BTCUSDT", "1M", `a"b`, `a\b`, "<&>",
+		"tab\there", "\x7f", "é", "\u2028", "\xff"} {
+		want, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendString([]byte("x"), s); string(got) != "x"+string(want) {
+			t.Errorf("appendString(%q) = %s, want x%s", s, got, want)
+		}
+	}
+}
+
+// FuzzAppendString holds appendString to encoding/json.
+func FuzzAppendString(f *testing.F) {
+	for _, s := range []string{"BTCUSDT", "15m", `"\<>&`, "\u2028\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendString(nil, s); !bytes.Equal(got, want) {
+			t.Fatalf("appendString(%q) = %s, want %s", s, got, want)
+		}
+	})
 }
