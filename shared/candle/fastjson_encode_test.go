@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -39,7 +41,7 @@ func TestAppendCandlesJSON(t *testing.T) {
 		{"extremes", with(func(c *Candle) {
 			c.Open, c.High, c.Low = math.MaxFloat64, math.SmallestNonzeroFloat64,
 				-math.MaxFloat64
-			c.Close, c.Volume = 0.1+0.2, 1.0/3
+			c.Close, c.Volume = 0.30000000000000004, 1.0/3
 			c.OpenTime, c.CloseTime, c.Trades = math.MinInt64, math.MaxInt64,
 				-1
 		}), ""},
@@ -115,6 +117,86 @@ func FuzzAppendCandlesJSON(f *testing.F) {
 		if !sameBits(slow[0], back) {
 			t.Fatalf("%s reads back as %+v, want %+v", got, slow[0], back)
 		}
+	})
+}
+
+// checkAppendFloat checks that appendFloat writes v as encoding/json.
+func checkAppendFloat(t *testing.T, v float64) {
+	t.Helper()
+	want, err := json.Marshal(v)
+	if err != nil {
+		return // NaN and Inf, refused before appendFloat
+	}
+	if got := appendFloat(nil, v); string(got) != string(want) {
+		t.Fatalf("appendFloat(%#x = %v) = %s, want %s", math.Float64bits(v),
+			v, got, want)
+	}
+}
+
+func TestAppendFloat(t *testing.T) {
+	edges := []float64{0, math.Copysign(0, -1), 1, -1, 0.30000000000000004, 1.0 / 3,
+		61299.81, -61299.81, 1423.33658, 0.00001245, 1e-6, 9.99999e-7,
+		1.000001e-6, 999999999999999, 1e15, 1e15 + 1, 123456789012345.6,
+		1 << 53, 1<<53 + 2, 1e20, 1e21, 1e22, math.MaxFloat64,
+		math.SmallestNonzeroFloat64, 0.3, 2.5, 100, 1e-5, 0.000001,
+		123456.000001, 0.1234567890123456, 9.5e-6}
+	for _, v := range edges {
+		checkAppendFloat(t, v)
+		checkAppendFloat(t, math.Nextafter(v, math.Inf(1)))
+		checkAppendFloat(t, math.Nextafter(v, math.Inf(-1)))
+	}
+
+	// Decimals of 1 to 17 digits with up to 20 decimals, and the floats
+	// next to them, which read back from no short decimal.
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 30000 {
+		digits := 1 + rng.IntN(17)
+		mant := rng.Uint64N(uint64(math.Pow10(digits)))
+		v, err := strconv.ParseFloat(strconv.FormatUint(mant, 10)+"e-"+
+			strconv.Itoa(rng.IntN(21)), 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkAppendFloat(t, v)
+		checkAppendFloat(t, -math.Nextafter(v, math.Inf(1)))
+		checkAppendFloat(t, math.Float64frombits(rng.Uint64()))
+	}
+}
+
+// TestAppendShortDecimalTaken proves the comparisons above test the
+// fast path: it takes the usual prices and volumes.
+func TestAppendShortDecimalTaken(t *testing.T) {
+	for _, v := range []float64{61299.81, -0.00001245, 1423.33658, 3, 1e-6,
+		999999999999999, 0.5} {
+		if _, ok := appendShortDecimal(nil, v); !ok {
+			t.Errorf("appendShortDecimal(%v) declined", v)
+		}
+	}
+	for _, v := range []float64{0, 0.30000000000000004, 1e15, 9e-7} {
+		if _, ok := appendShortDecimal(nil, v); ok {
+			t.Errorf("appendShortDecimal(%v) took it", v)
+		}
+	}
+}
+
+// FuzzAppendFloat holds appendFloat to encoding/json on a decimal of the
+// fuzzed digits and scale, on the float next to it, and on the fuzzed
+// bits read as a float.
+func FuzzAppendFloat(f *testing.F) {
+	f.Add(uint64(6129981), uint8(2))
+	f.Add(uint64(1245), uint8(8))
+	f.Add(uint64(999999999999999), uint8(0))
+	f.Add(uint64(1), uint8(6))
+	f.Fuzz(func(t *testing.T, mant uint64, scale uint8) {
+		v, err := strconv.ParseFloat(strconv.FormatUint(mant, 10)+"e-"+
+			strconv.Itoa(int(scale%40)), 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkAppendFloat(t, v)
+		checkAppendFloat(t, -v)
+		checkAppendFloat(t, math.Nextafter(v, math.Inf(1)))
+		checkAppendFloat(t, math.Float64frombits(mant))
 	})
 }
 

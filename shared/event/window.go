@@ -87,6 +87,7 @@ func NewWindowEvent(w Window, natsSubject string) (ce.Event, error) {
 	e.SetTime(candle.Time(closeTime))
 	e.SetExtension(ExtSymbol, w.Symbol)
 	e.SetExtension(ExtInterval, w.Interval)
+
 	data, err := w.appendJSON(make([]byte, 0, w.sizeJSON()))
 	if err != nil {
 		return ce.Event{}, fmt.Errorf("window event: %w: %w", ErrInvalid,
