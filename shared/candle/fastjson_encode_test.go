@@ -134,8 +134,8 @@ func checkAppendFloat(t *testing.T, v float64) {
 }
 
 func TestAppendFloat(t *testing.T) {
-	edges := []float64{0, math.Copysign(0, -1), 1, -1, 0.30000000000000004, 1.0 / 3,
-		61299.81, -61299.81, 1423.33658, 0.00001245, 1e-6, 9.99999e-7,
+	edges := []float64{0, math.Copysign(0, -1), 1, -1, 0.30000000000000004,
+		1.0 / 3, 61299.81, -61299.81, 1423.33658, 0.00001245, 1e-6, 9.99999e-7,
 		1.000001e-6, 999999999999999, 1e15, 1e15 + 1, 123456789012345.6,
 		1 << 53, 1<<53 + 2, 1e20, 1e21, 1e22, math.MaxFloat64,
 		math.SmallestNonzeroFloat64, 0.3, 2.5, 100, 1e-5, 0.000001,

@@ -126,7 +126,8 @@ func encodeWindows(t testing.TB) map[string]Window {
 	t.Helper()
 	const open0 = int64(1699999980000)
 	w := Window{Symbol: "PEPEUSDT", Interval: "1m"}
-	prices := []float64{0.00001245, 1e-7, 61299.81, 1e21, 0.30000000000000004, 1.0 / 3}
+	prices := []float64{0.00001245, 1e-7, 61299.81, 1e21,
+		0.30000000000000004, 1.0 / 3}
 	for i, p := range prices {
 		w.Candles = append(w.Candles, candle.Candle{
 			OpenTime: open0 + int64(i)*60000, Open: p, High: p * 1.5,
