@@ -10,11 +10,17 @@ import (
 const candleMembers = 9
 
 // candleField returns the index of the member named key in field order,
-// -1 for another name, and -2 for a name encoding/json would match
-// without regard to case, which fastCandle leaves to it.
+// as memberIndex does.
 func candleField(key []byte) int {
 	names := [candleMembers]string{"open_time", "open", "high", "low",
 		"close", "volume", "close_time", "quote_volume", "trades"}
+	return memberIndex(key, names[:])
+}
+
+// memberIndex returns the index of key in names, -1 when key is none of
+// them, and -2 when encoding/json would match it to one without regard
+// to case, which the fast readers leave to it.
+func memberIndex(key []byte, names []string) int {
 	for i, n := range names {
 		if string(key) == n {
 			return i
@@ -133,17 +139,7 @@ func FastWindowJSON(b []byte) (symbol, interval string, candles []Candle,
 // FastWindowJSON reads.
 func windowField(key []byte) int {
 	names := [...]string{"symbol", "interval", "candles"}
-	for i, n := range names {
-		if string(key) == n {
-			return i
-		}
-	}
-	for _, n := range names {
-		if strings.EqualFold(string(key), n) {
-			return -2
-		}
-	}
-	return -1
+	return memberIndex(key, names[:])
 }
 
 // minCandleJSON is the length of the shortest candle object the scanner
