@@ -19,6 +19,7 @@ func TestRunStopsOnBadConfig(t *testing.T) {
 		{"DUPLICATE_WINDOW", "1s", "DUPLICATE_WINDOW"},
 		{"REST_URL", "api", "REST_URL"},
 		{"LEGACY_SUBJECT_PREFIX", "a.*.b", "LEGACY_SUBJECT_PREFIX"},
+		{"LEGACY_SUBJECT_PREFIX", "a.>", "LEGACY_SUBJECT_PREFIX"},
 		{"SIGNALS_STREAM", "A.B", "SIGNALS_STREAM"},
 	}
 	for _, tc := range tests {

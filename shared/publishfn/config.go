@@ -62,9 +62,10 @@ func (c Config) Validate() error {
 		return fmt.Errorf("PUBLISH_TIMEOUT %v: want a positive duration",
 			c.PublishTimeout)
 	}
-	if c.LegacyPrefix != "" && legacyPrefix(c.LegacyPrefix) == "" {
-		return fmt.Errorf("LEGACY_SUBJECT_PREFIX %q: want a subject such "+
-			"as cio.intent.trading", c.LegacyPrefix)
+	if c.LegacyPrefix != "" && !validPrefix(c.LegacyPrefix) {
+		return fmt.Errorf("LEGACY_SUBJECT_PREFIX %q: want dot-separated "+
+			"tokens without wildcards or spaces, such as "+
+			"cio.intent.trading", c.LegacyPrefix)
 	}
 	return c.checkREST()
 }
@@ -92,15 +93,16 @@ func (c Config) checkREST() error {
 	return nil
 }
 
-// legacyPrefix returns prefix without the trailing dots and wildcards
-// the old bot stripped too.
-func legacyPrefix(prefix string) string {
-	p := strings.TrimRight(prefix, ".*> ")
-	if strings.ContainsAny(p, "*> \t") || strings.Contains(p, "..") ||
-		strings.HasPrefix(p, ".") {
-		return ""
+// validPrefix reports whether prefix is a literal subject: no empty
+// token, no wildcard, no white space. A prefix is not trimmed: "a.>"
+// is refused rather than silently published on as "a".
+func validPrefix(prefix string) bool {
+	for _, tok := range strings.Split(prefix, ".") {
+		if tok == "" || strings.ContainsAny(tok, "*> \t\r\n") {
+			return false
+		}
 	}
-	return p
+	return true
 }
 
 // readToken reads a bearer token file, trimmed of surrounding space.

@@ -103,9 +103,7 @@ func New(cfg Config, log *zap.Logger) (*Publisher, error) {
 	}
 	p := &Publisher{cfg: cfg, log: log,
 		sentLegacy: newRecent(recentIDs), sentREST: newRecent(recentIDs)}
-	if cfg.LegacyPrefix != "" {
-		p.legacy = legacyPrefix(cfg.LegacyPrefix)
-	}
+	p.legacy = cfg.LegacyPrefix
 	p.srv = fnhttp.New(cfg.Common, p.handle,
 		fnhttp.Options{Name: Name, Logger: log})
 	p.m = p.srv.Metrics()

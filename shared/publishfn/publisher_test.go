@@ -338,7 +338,7 @@ func TestNATSDown(t *testing.T) {
 func TestLegacySubject(t *testing.T) {
 	srv := natstest.Start(t)
 	cfg := testConfig(srv.URL)
-	cfg.LegacyPrefix = "cio.intent.trading.>"
+	cfg.LegacyPrefix = "cio.intent.trading"
 	p := start(t, cfg)
 
 	nc := srv.Connect().NATS()
@@ -509,6 +509,10 @@ func TestConfigValidate(t *testing.T) {
 		}, true},
 		{"legacy", func(c *Config) { c.LegacyPrefix = "cio.intent.trading" }, true},
 		{"legacy wildcard inside", func(c *Config) { c.LegacyPrefix = "a.*.b" }, false},
+		{"legacy trailing wildcard", func(c *Config) { c.LegacyPrefix = "a.>" }, false},
+		{"legacy trailing dot", func(c *Config) { c.LegacyPrefix = "a.b." }, false},
+		{"legacy empty token", func(c *Config) { c.LegacyPrefix = "a..b" }, false},
+		{"legacy space", func(c *Config) { c.LegacyPrefix = "a b" }, false},
 		{"short duplicate window", func(c *Config) { c.DuplicateWindow = time.Second }, false},
 		{"stream with dot", func(c *Config) { c.Stream = "A.B" }, false},
 		{"rest not a url", func(c *Config) { c.RESTURL = "api" }, false},
