@@ -257,7 +257,8 @@ func (p *Publisher) deliver(ctx context.Context, span trace.Span,
 		return fmt.Errorf("%w: encode signal: %w", fnhttp.ErrBadRequest, err)
 	}
 
-	if err := p.publish(ctx, e, id, subject, data); err != nil {
+	dup, err := p.publish(ctx, e, id, subject, data)
+	if err != nil {
 		return fnhttp.WithType(metrics.ErrNATSPublish,
 			fmt.Errorf("%w: %w", fnhttp.ErrUnavailable, err))
 	}
@@ -268,7 +269,12 @@ func (p *Publisher) deliver(ctx context.Context, span trace.Span,
 	if err := p.post(ctx, id, data); err != nil {
 		return fnhttp.WithType(metrics.ErrAPIPublish, err)
 	}
-	p.log.Info("signal published", logs.SignalID(id),
+	msg := "signal published"
+	if dup {
+		// Stored before under this id: the stream kept the first body.
+		msg = "signal duplicate"
+	}
+	p.log.Info(msg, logs.SignalID(id),
 		logs.Strategy(sig.StrategyID), logs.Symbol(sig.Symbol),
 		logs.SignalType(sig.Action), logs.Confidence(sig.Confidence))
 	return nil
@@ -289,16 +295,16 @@ func subjectOf(sig event.Signal) (string, error) {
 }
 
 // publish stores the signal in the output stream under its id, with the
-// trace context of ctx in the headers, and waits for JetStream's ack; a
-// duplicate ack is a success.
+// trace context of ctx in the headers, and waits for JetStream's ack. A
+// duplicate ack, the id stored before, is a success and dup is true.
 func (p *Publisher) publish(ctx context.Context, e ce.Event, id,
-	subject string, data []byte) error {
+	subject string, data []byte) (dup bool, err error) {
 	c := p.conn.Load()
 	if c == nil || !p.streamOK.Load() {
-		return ErrStreamNotReady
+		return false, ErrStreamNotReady
 	}
 	if err := c.Ready(ctx); err != nil {
-		return err
+		return false, err
 	}
 	msg := nats.NewMsg(subject)
 	msg.Data = data
@@ -314,16 +320,16 @@ func (p *Publisher) publish(ctx context.Context, e ce.Event, id,
 	ack, err := c.JetStream().PublishMsg(ctx, msg,
 		jetstream.WithMsgID(id), jetstream.WithExpectStream(p.cfg.Stream))
 	if err != nil {
-		return fmt.Errorf("publish %s: %w", subject, err)
+		return false, fmt.Errorf("publish %s: %w", subject, err)
 	}
 	trace.SpanFromContext(ctx).SetAttributes(
 		tracing.KeyDuplicate.Bool(ack.Duplicate))
 	if ack.Duplicate {
 		p.pm.duplicate(destJetStream)
-		return nil
+		return true, nil
 	}
 	p.pm.published(destJetStream)
-	return nil
+	return false, nil
 }
 
 // publishLegacy publishes a buy or sell on the old bot's subject with

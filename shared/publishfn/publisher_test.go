@@ -20,7 +20,9 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest"
+	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/tabot-functions/tabot/shared/candle"
 	"github.com/tabot-functions/tabot/shared/event"
@@ -61,6 +63,18 @@ func start(t testing.TB, cfg Config) *running {
 	if _, bench := t.(*testing.B); bench {
 		log = zap.NewNop()
 	}
+	return startWith(t, cfg, log)
+}
+
+// startObserved is start with the publisher's logs recorded.
+func startObserved(t testing.TB, cfg Config) (*running, *observer.ObservedLogs) {
+	t.Helper()
+	core, logs := observer.New(zapcore.DebugLevel)
+	return startWith(t, cfg, zap.New(core)), logs
+}
+
+func startWith(t testing.TB, cfg Config, log *zap.Logger) *running {
+	t.Helper()
 	p, err := New(cfg, log)
 	if err != nil {
 		t.Fatal(err)
@@ -258,6 +272,44 @@ func TestDuplicateSignal(t *testing.T) {
 	}
 	if got := published(p.Publisher, destJetStream); got != 1 {
 		t.Errorf("published{jetstream} = %v, want 1", got)
+	}
+	if got := duplicates(p.Publisher, destJetStream); got != 1 {
+		t.Errorf("duplicates{jetstream} = %v, want 1", got)
+	}
+}
+
+// TestDuplicateDifferentBody: a different body under an id stored
+// before is answered 202 (the id is what counts), not stored again, and
+// logged as a duplicate, not as published.
+func TestDuplicateDifferentBody(t *testing.T) {
+	srv := natstest.Start(t)
+	p, logs := startObserved(t, testConfig(srv.URL))
+	js := srv.Connect().JetStream()
+
+	first := signal("momentum_pulse", "buy")
+	second := signal("momentum_pulse", "buy")
+	second.Confidence = 0.75
+	for i, s := range []event.Signal{first, second} {
+		if got := p.send(t, signalEvent(t, s)); got != http.StatusAccepted {
+			t.Fatalf("send %d: status %d, want 202", i, got)
+		}
+	}
+
+	msgs := stored(t, js)
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages stored, want 1", len(msgs))
+	}
+	var got event.Signal
+	if err := json.Unmarshal(msgs[0].Data(), &got); err != nil ||
+		got.Confidence != first.Confidence {
+		t.Errorf("stored confidence %v (%v), want the first's %v",
+			got.Confidence, err, first.Confidence)
+	}
+	for msg, want := range map[string]int{"signal published": 1,
+		"signal duplicate": 1} {
+		if n := logs.FilterMessage(msg).Len(); n != want {
+			t.Errorf("%d %q lines, want %d", n, msg, want)
+		}
 	}
 	if got := duplicates(p.Publisher, destJetStream); got != 1 {
 		t.Errorf("duplicates{jetstream} = %v, want 1", got)
