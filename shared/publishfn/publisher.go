@@ -33,6 +33,7 @@ import (
 	"github.com/tabot-functions/tabot/shared/logs"
 	"github.com/tabot-functions/tabot/shared/metrics"
 	"github.com/tabot-functions/tabot/shared/natsjs"
+	"github.com/tabot-functions/tabot/shared/strategy"
 	"github.com/tabot-functions/tabot/shared/tracing"
 )
 
@@ -94,6 +95,8 @@ type Publisher struct {
 	// sentLegacy and sentREST hold the ids already delivered there.
 	sentLegacy *recent
 	sentREST   *recent
+	// known holds the ids of the strategies that exist.
+	known map[string]bool
 }
 
 // New returns the publisher for cfg, which must be valid. Logs go to log.
@@ -102,7 +105,11 @@ func New(cfg Config, log *zap.Logger) (*Publisher, error) {
 		return nil, fmt.Errorf("publisher: %w", err)
 	}
 	p := &Publisher{cfg: cfg, log: log,
-		sentLegacy: newRecent(recentIDs), sentREST: newRecent(recentIDs)}
+		sentLegacy: newRecent(recentIDs), sentREST: newRecent(recentIDs),
+		known: make(map[string]bool)}
+	for _, id := range strategy.Default().IDs() {
+		p.known[id] = true
+	}
 	p.legacy = cfg.LegacyPrefix
 	p.srv = fnhttp.New(cfg.Common, p.handle,
 		fnhttp.Options{Name: Name, Logger: log})
@@ -235,8 +242,11 @@ func (p *Publisher) deliver(ctx context.Context, span trace.Span,
 	if err != nil {
 		return fmt.Errorf("%w: %w", fnhttp.ErrBadRequest, err)
 	}
-	// The signal id (intent_id, checked equal to SignalID) is the key
-	// of de-duplication everywhere; the event id is normally the same.
+	if err := p.check(e, sig); err != nil {
+		return err
+	}
+	// The signal id (intent_id, checked equal to SignalID and to the
+	// event id) is the key of de-duplication everywhere.
 	id := sig.IntentID
 	subject, err := subjectOf(sig)
 	if err != nil {

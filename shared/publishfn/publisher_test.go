@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -117,6 +118,13 @@ func (r *running) get(t testing.TB, path string) int {
 // send posts e in binary content mode and returns the status code.
 func (r *running) send(t testing.TB, e ce.Event) int {
 	t.Helper()
+	code, _ := r.sendBody(t, e)
+	return code
+}
+
+// sendBody is send returning the response body too.
+func (r *running) sendBody(t testing.TB, e ce.Event) (int, string) {
+	t.Helper()
 	req, err := cehttp.NewHTTPRequestFromEvent(context.Background(),
 		r.url, e)
 	if err != nil {
@@ -126,16 +134,29 @@ func (r *running) send(t testing.TB, e ce.Event) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp.StatusCode
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(body)
+}
+
+func (r *running) errors(typ string) float64 {
+	return testutil.ToFloat64(r.m.Errors.WithLabelValues(typ))
 }
 
 // signal returns a valid signal of strategy on the 1m BTCUSDT candle
 // that opened at openTime.
 func signal(strategyID, action string) event.Signal {
-	w := event.Window{Symbol: "BTCUSDT", Interval: "1m",
-		Candles: []candle.Candle{{OpenTime: openTime, Open: 100,
+	return signalAt(strategyID, action, "BTCUSDT", openTime)
+}
+
+// signalAt returns a valid signal of strategy on the 1m candle of
+// symbol that opened at open.
+func signalAt(strategyID, action, symbol string, open int64) event.Signal {
+	w := event.Window{Symbol: symbol, Interval: "1m",
+		Candles: []candle.Candle{{OpenTime: open, Open: 100,
 			High: 101, Low: 99, Close: 100, Volume: 1}}}
 	d := &strategy.Decision{Action: strategy.Action(action),
 		Confidence: 0.8, Price: 100, Metadata: map[string]any{"rsi": 28.5}}
@@ -151,7 +172,8 @@ func signal(strategyID, action string) event.Signal {
 // signalEvent returns the event of s as a strategy sends it.
 func signalEvent(t testing.TB, s event.Signal) ce.Event {
 	t.Helper()
-	e, err := event.NewSignalEvent(s, "1m", openTime)
+	open, _ := s.OpenTime()
+	e, err := event.NewSignalEvent(s, "1m", open)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,13 +231,13 @@ func TestPublishSignal(t *testing.T) {
 		name, action, subject string
 	}{
 		{"buy", "buy", "signals.momentum_pulse.BTCUSDT"},
-		{"hold goes to alerts", "hold", "alerts.band_fade_reversal.BTCUSDT"},
+		{"hold goes to alerts", "hold", "alerts.bollinger_squeeze_alert.BTCUSDT"},
 	}
 	for i, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			strategy := "momentum_pulse"
 			if tc.action == "hold" {
-				strategy = "band_fade_reversal"
+				strategy = "bollinger_squeeze_alert"
 			}
 			s := signal(strategy, tc.action)
 			e := signalEvent(t, s)
@@ -355,6 +377,87 @@ func TestRejects(t *testing.T) {
 	}
 }
 
+// TestRefusesWhatNoStrategySends: a signal that passes decoding but that
+// the system would never produce is a 400 with its reason, counted as
+// invalid input, and reaches neither the stream nor the legacy subject.
+func TestRefusesWhatNoStrategySends(t *testing.T) {
+	srv := natstest.Start(t)
+	cfg := testConfig(srv.URL)
+	cfg.Symbols = []string{"ETHUSDT"}
+	cfg.LegacyPrefix = "cio.intent.trading"
+	p := start(t, cfg)
+	nc := srv.Connect().NATS()
+	legacy, err := nc.SubscribeSync("cio.intent.trading.>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := nc.Flush(); err != nil {
+		t.Fatal(err)
+	}
+
+	minute := time.Now().Truncate(time.Minute).UnixMilli()
+	future := minute + time.Hour.Milliseconds()
+	otherID := signalEvent(t, signalAt("momentum_pulse", "buy", "ETHUSDT",
+		openTime))
+	otherID.SetID("not-the-signal-id")
+	tests := []struct {
+		name   string
+		e      ce.Event
+		reason string // empty: accepted
+	}{
+		{"symbol outside SYMBOLS", signalEvent(t, signal("momentum_pulse",
+			"buy")), "symbol BTCUSDT is not in SYMBOLS"},
+		{"unknown strategy", signalEvent(t, signalAt("moon_shot", "buy",
+			"ETHUSDT", openTime)), "strategy_id moon_shot is not a known"},
+		{"hold from a trading strategy", signalEvent(t, signalAt(
+			"momentum_pulse", "hold", "ETHUSDT", openTime)),
+			"strategy momentum_pulse never holds"},
+		{"candle not closed", signalEvent(t, signalAt("momentum_pulse",
+			"sell", "ETHUSDT", future)), "is in the future"},
+		{"event id not the signal id", otherID,
+			`event id \"not-the-signal-id\" is not the signal id`},
+		{"candle closing now", signalEvent(t, signalAt("momentum_pulse",
+			"buy", "ETHUSDT", minute)), ""},
+		{"squeeze alert holds", signalEvent(t, signalAt(
+			"bollinger_squeeze_alert", "hold", "ETHUSDT", openTime)), ""},
+	}
+	refused := 0
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, body := p.sendBody(t, tc.e)
+			want := http.StatusBadRequest
+			if tc.reason == "" {
+				want = http.StatusAccepted
+			} else {
+				refused++
+			}
+			if code != want || !strings.Contains(body, tc.reason) {
+				t.Errorf("got %d %s, want %d with %q", code, body, want,
+					tc.reason)
+			}
+			if got := p.errors("invalid_input"); got != float64(refused) {
+				t.Errorf("errors{invalid_input} = %v, want %d", got, refused)
+			}
+		})
+	}
+
+	var subjects []string
+	for _, m := range stored(t, srv.Connect().JetStream()) {
+		subjects = append(subjects, m.Subject())
+	}
+	want := []string{"signals.momentum_pulse.ETHUSDT",
+		"alerts.bollinger_squeeze_alert.ETHUSDT"}
+	if !slices.Equal(subjects, want) {
+		t.Errorf("stored %v, want %v", subjects, want)
+	}
+	if _, err := legacy.NextMsg(time.Second); err != nil {
+		t.Fatalf("accepted buy not on the legacy subject: %v", err)
+	}
+	if m, err := legacy.NextMsg(100 * time.Millisecond); err != nats.ErrTimeout {
+		t.Errorf("legacy message %v, %v; want none more", m, err)
+	}
+}
+
 // TestNATSDown is BC-28 for the publisher: while NATS is down a signal
 // gets 503, so the caller retries, and /ready is 503.
 func TestNATSDown(t *testing.T) {
@@ -402,7 +505,7 @@ func TestLegacySubject(t *testing.T) {
 		t.Fatal(err)
 	}
 	buy := signalEvent(t, signal("momentum_pulse", "buy"))
-	hold := signalEvent(t, signal("band_fade_reversal", "hold"))
+	hold := signalEvent(t, signal("bollinger_squeeze_alert", "hold"))
 	for _, e := range []ce.Event{buy, hold, buy} {
 		if got := p.send(t, e); got != http.StatusAccepted {
 			t.Fatalf("status %d, want 202", got)
