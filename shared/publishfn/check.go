@@ -5,6 +5,8 @@ import (
 	"time"
 
 	ce "github.com/cloudevents/sdk-go/v2/event"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/tabot-functions/tabot/shared/event"
 	"github.com/tabot-functions/tabot/shared/fnhttp"
@@ -51,6 +53,29 @@ func (p *Publisher) check(e ce.Event, sig event.Signal) error {
 	if limit := time.Now().Add(clockSkew); closed.After(limit) {
 		return fmt.Errorf("%w: timestamp %s is in the future: the candle "+
 			"has not closed yet", fnhttp.ErrBadRequest, sig.Timestamp)
+	}
+	return nil
+}
+
+// fits checks that msg, with the headers JetStream's publish adds (the
+// message id and the expected stream), is within max bytes, the server's
+// max payload (0: not known yet, nothing to check). The size counted is
+// the one the server checks: data plus encoded headers.
+func fits(max int64, msg *nats.Msg, id, stream string) error {
+	if max <= 0 {
+		return nil
+	}
+	size := len(msg.Data) + len("NATS/1.0\r\n\r\n")
+	for k, vs := range msg.Header {
+		for _, v := range vs {
+			size += len(k) + len(": \r\n") + len(v)
+		}
+	}
+	size += len(jetstream.MsgIDHeader) + len(": \r\n") + len(id)
+	size += len(jetstream.ExpectedStreamHeader) + len(": \r\n") + len(stream)
+	if int64(size) > max {
+		return fmt.Errorf("%w: %d bytes, the server takes %d", ErrTooLarge,
+			size, max)
 	}
 	return nil
 }

@@ -71,6 +71,10 @@ const (
 // destination, to skip one a retry already delivered.
 const recentIDs = 10000
 
+// ErrTooLarge is returned for a signal whose message exceeds the NATS
+// server's max payload: it can never be published.
+var ErrTooLarge = errors.New("over the nats max payload")
+
 // ErrStreamNotReady is the readiness error until the output stream was
 // created or checked.
 var ErrStreamNotReady = errors.New("signals stream not set up")
@@ -269,12 +273,10 @@ func (p *Publisher) deliver(ctx context.Context, span trace.Span,
 
 	dup, err := p.publish(ctx, e, id, subject, data)
 	if err != nil {
-		return fnhttp.WithType(metrics.ErrNATSPublish,
-			fmt.Errorf("%w: %w", fnhttp.ErrUnavailable, err))
+		return publishError(err)
 	}
 	if err := p.publishLegacy(ctx, id, sig, data); err != nil {
-		return fnhttp.WithType(metrics.ErrNATSPublish,
-			fmt.Errorf("%w: %w", fnhttp.ErrUnavailable, err))
+		return publishError(err)
 	}
 	if err := p.post(ctx, id, data); err != nil {
 		return fnhttp.WithType(metrics.ErrAPIPublish, err)
@@ -288,6 +290,18 @@ func (p *Publisher) deliver(ctx context.Context, span trace.Span,
 		logs.Strategy(sig.StrategyID), logs.Symbol(sig.Symbol),
 		logs.SignalType(sig.Action), logs.Confidence(sig.Confidence))
 	return nil
+}
+
+// publishError maps a failed publish to its status: a message over the
+// server's max payload can never succeed (400, too_large), any other
+// failure is a 503 the caller retries.
+func publishError(err error) error {
+	if errors.Is(err, ErrTooLarge) || errors.Is(err, nats.ErrMaxPayload) {
+		return fnhttp.WithType(metrics.ErrTooLarge,
+			fmt.Errorf("%w: %w", fnhttp.ErrBadRequest, err))
+	}
+	return fnhttp.WithType(metrics.ErrNATSPublish,
+		fmt.Errorf("%w: %w", fnhttp.ErrUnavailable, err))
 }
 
 // subjectOf returns signals.<strategy>.<SYMBOL>, or alerts.… for a hold.
@@ -324,6 +338,9 @@ func (p *Publisher) publish(ctx context.Context, e ce.Event, id,
 	msg.Header.Set("Ce-Source", e.Source())
 	msg.Header.Set("Ce-Specversion", e.SpecVersion())
 	tracing.ToHeader(ctx, msg.Header)
+	if err := fits(c.NATS().MaxPayload(), msg, id, p.cfg.Stream); err != nil {
+		return false, fmt.Errorf("publish %s: %w", subject, err)
+	}
 
 	ctx, cancel := context.WithTimeout(ctx, p.cfg.PublishTimeout)
 	defer cancel()

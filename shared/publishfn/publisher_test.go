@@ -3,6 +3,8 @@ package publishfn
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -455,6 +457,77 @@ func TestRefusesWhatNoStrategySends(t *testing.T) {
 	}
 	if m, err := legacy.NextMsg(100 * time.Millisecond); err != nats.ErrTimeout {
 		t.Errorf("legacy message %v, %v; want none more", m, err)
+	}
+}
+
+// TestOverMaxPayload: a signal over the NATS server's max payload (1 MiB
+// by default) but under the HTTP limit can never be published: it is a
+// 400 counted as too_large, not a 503 the Broker would retry for ever.
+// One just under the limit goes through.
+func TestOverMaxPayload(t *testing.T) {
+	srv := natstest.Start(t)
+	p := start(t, testConfig(srv.URL))
+	max := int(p.conn.Load().NATS().MaxPayload())
+
+	tests := []struct {
+		name   string
+		size   int
+		want   int
+		stored int
+	}{
+		{"7 MiB", 7 << 20, http.StatusBadRequest, 0},
+		{"max payload", max, http.StatusBadRequest, 0},
+		{"4 KiB under", max - 4096, http.StatusAccepted, 1},
+	}
+	tooLarge := 0
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := signal("momentum_pulse", "buy")
+			s.Metadata["note"] = strings.Repeat("x", tc.size)
+			code, body := p.sendBody(t, signalEvent(t, s))
+			if tc.want == http.StatusBadRequest {
+				tooLarge++
+				if !strings.Contains(body, "over the nats max payload") {
+					t.Errorf("body %s, want the max payload named", body)
+				}
+			}
+			if code != tc.want {
+				t.Errorf("status %d, want %d", code, tc.want)
+			}
+			if got := p.errors("too_large"); got != float64(tooLarge) {
+				t.Errorf("errors{too_large} = %v, want %d", got, tooLarge)
+			}
+			if n := len(stored(t, srv.Connect().JetStream())); n != tc.stored {
+				t.Errorf("%d messages stored, want %d", n, tc.stored)
+			}
+		})
+	}
+	if got := p.errors("nats_publish"); got != 0 {
+		t.Errorf("errors{nats_publish} = %v, want 0", got)
+	}
+}
+
+// TestPublishError: the server's own max payload refusal (a server that
+// came back with a smaller limit) is a 400 too; other failures are 503.
+func TestPublishError(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want error
+	}{
+		{"max payload", fmt.Errorf("publish x: %w", nats.ErrMaxPayload),
+			fnhttp.ErrBadRequest},
+		{"too large", fmt.Errorf("publish x: %w", ErrTooLarge),
+			fnhttp.ErrBadRequest},
+		{"timeout", fmt.Errorf("publish x: %w", nats.ErrTimeout),
+			fnhttp.ErrUnavailable},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := publishError(tc.err); !errors.Is(got, tc.want) {
+				t.Errorf("publishError = %v, want %v", got, tc.want)
+			}
+		})
 	}
 }
 
