@@ -158,7 +158,10 @@ func (p *Publisher) Serve(ctx context.Context, ln net.Listener) error {
 
 	c, err := natsjs.Connect(ctx, p.cfg.NATSURL,
 		natsjs.WithName(Name), natsjs.WithLogger(p.log),
-		natsjs.WithStatusFunc(func(up bool) { p.m.Component(CheckNATS, up) }))
+		natsjs.WithStatusFunc(func(up bool) { p.m.Component(CheckNATS, up) }),
+		natsjs.WithErrorFunc(func(error) {
+			p.m.Error(metrics.ErrNATSConnection)
+		}))
 	if err != nil {
 		if ctx.Err() == nil {
 			err = fmt.Errorf("publisher: %w", err)

@@ -475,7 +475,7 @@ func TestOverMaxPayload(t *testing.T) {
 		want   int
 		stored int
 	}{
-		{"7 MiB", 7 << 20, http.StatusBadRequest, 0},
+		{"2 MiB", 2 << 20, http.StatusBadRequest, 0},
 		{"max payload", max, http.StatusBadRequest, 0},
 		{"4 KiB under", max - 4096, http.StatusAccepted, 1},
 	}
@@ -736,6 +736,9 @@ func TestConfigValidate(t *testing.T) {
 			c.RESTURL, c.RESTTokenFile = "https://api/signals", tokenFile
 		}, true},
 		{"legacy", func(c *Config) { c.LegacyPrefix = "cio.intent.trading" }, true},
+		{"nats list", func(c *Config) { c.NATSURL = "nats://a:4222,b:4222" }, true},
+		{"nats garbage", func(c *Config) { c.NATSURL = "garbage" }, false},
+		{"nats empty", func(c *Config) { c.NATSURL = "" }, false},
 		{"legacy wildcard inside", func(c *Config) { c.LegacyPrefix = "a.*.b" }, false},
 		{"legacy trailing wildcard", func(c *Config) { c.LegacyPrefix = "a.>" }, false},
 		{"legacy trailing dot", func(c *Config) { c.LegacyPrefix = "a.b." }, false},
@@ -845,23 +848,60 @@ func BenchmarkPublish(b *testing.B) {
 	}
 }
 
-func TestServeBadNATSURL(t *testing.T) {
-	p, err := New(testConfig("nats://127.0.0.1:notaport"), zaptest.NewLogger(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+// TestNATSUnreachable: while NATS_URL answers nothing, each failed
+// attempt is counted as nats_connection and warned about, at most once
+// per 10 s; signals get 503 and /ready is 503.
+func TestNATSUnreachable(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
+	url := "nats://" + ln.Addr().String()
+	ln.Close() // nothing listens there now
+
+	core, logs := observer.New(zapcore.DebugLevel)
+	p, err := New(testConfig(url), zap.New(core))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &running{Publisher: p}
+	ln, err = net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.url = "http://" + ln.Addr().String()
+	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- p.Serve(context.Background(), ln) }()
-	select {
-	case err := <-done:
-		if err == nil {
-			t.Error("Serve = nil, want the connect error")
+	go func() { done <- p.Serve(ctx, ln) }()
+
+	natstest.Eventually(t, 5*time.Second, "two failed attempts counted",
+		func() bool { return r.errors("nats_connection") >= 2 })
+	if n := logs.FilterMessage("nats connection attempt failed").
+		FilterField(zap.Int("failed_attempts", 1)).Len(); n != 1 {
+		t.Errorf("%d warnings of the first failed attempt, want 1 (the "+
+			"next within 10s are counted, not logged)", n)
+	}
+	if got := r.get(t, "/ready"); got != http.StatusServiceUnavailable {
+		t.Errorf("/ready = %d, want 503", got)
+	}
+	e := signalEvent(t, signal("momentum_pulse", "buy"))
+	if got := r.send(t, e); got != http.StatusServiceUnavailable {
+		t.Errorf("signal status %d, want 503", got)
+	}
+
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serve after cancel: %v", err)
+	}
+}
+
+func TestNewRefusesBadNATSURL(t *testing.T) {
+	for _, url := range []string{"garbage", "nats://127.0.0.1:notaport",
+		"http://nats:4222"} {
+		_, err := New(testConfig(url), zaptest.NewLogger(t))
+		if err == nil || !strings.Contains(err.Error(), "NATS_URL") {
+			t.Errorf("New with NATS_URL %q = %v, want an error naming "+
+				"NATS_URL", url, err)
 		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("Serve did not return")
 	}
 }
