@@ -17,8 +17,10 @@ func TestRunStopsOnBadConfig(t *testing.T) {
 		key, value, want string
 	}{
 		{"DUPLICATE_WINDOW", "1s", "DUPLICATE_WINDOW"},
+		{"NATS_URL", "garbage", "NATS_URL"},
 		{"REST_URL", "api", "REST_URL"},
 		{"LEGACY_SUBJECT_PREFIX", "a.*.b", "LEGACY_SUBJECT_PREFIX"},
+		{"LEGACY_SUBJECT_PREFIX", "a.>", "LEGACY_SUBJECT_PREFIX"},
 		{"SIGNALS_STREAM", "A.B", "SIGNALS_STREAM"},
 	}
 	for _, tc := range tests {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"runtime"
 	"strings"
 	"time"
 
@@ -34,6 +35,11 @@ type Common struct {
 	// OTLPEndpoint is OTEL_EXPORTER_OTLP_ENDPOINT, the OTLP/HTTP base
 	// URL spans are exported to (<endpoint>/v1/traces); unset: none.
 	OTLPEndpoint string `envconfig:"OTEL_EXPORTER_OTLP_ENDPOINT"`
+	// MaxInFlight bounds the events handled at once (MAX_IN_FLIGHT);
+	// more are answered 429 at once, so a burst is retried later instead
+	// of queueing. 0: no bound. Unset: Options.MaxInFlight, else
+	// DefaultMaxInFlight.
+	MaxInFlight *int `envconfig:"MAX_IN_FLIGHT"`
 	// Symbols is an optional allow-list of symbols (SYMBOLS, comma
 	// separated); empty allows every symbol.
 	Symbols []string `envconfig:"SYMBOLS"`
@@ -46,6 +52,14 @@ type Common struct {
 }
 
 var symbolRE = regexp.MustCompile(`^[A-Z0-9]{2,30}$`)
+
+// DefaultMaxInFlight is the bound on events handled at once when neither
+// MAX_IN_FLIGHT nor Options.MaxInFlight sets one: 64, or eight per CPU
+// the process may use if that is more. It sits above the concurrency a
+// platform sends one replica (Knative's containerConcurrency in knative/
+// is 20 for a strategy, 50 for the publisher), so the platform's own
+// queue does the queueing and a 429 means a caller that ignores it.
+func DefaultMaxInFlight() int { return max(64, 8*runtime.GOMAXPROCS(0)) }
 
 // Validate checks every value of c.
 func (c Common) Validate() error {
@@ -68,6 +82,10 @@ func (c Common) Validate() error {
 	if c.PushInterval <= 0 {
 		return fmt.Errorf("PUSH_INTERVAL %v: want a positive duration",
 			c.PushInterval)
+	}
+	if c.MaxInFlight != nil && *c.MaxInFlight < 0 {
+		return fmt.Errorf("MAX_IN_FLIGHT %d: want 0 (no bound) or more",
+			*c.MaxInFlight)
 	}
 	for _, s := range c.Symbols {
 		if !symbolRE.MatchString(s) {

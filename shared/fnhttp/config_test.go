@@ -66,6 +66,10 @@ func TestLoadErrors(t *testing.T) {
 		{"PUSHGATEWAY_URL", "pushgateway:9091", "PUSHGATEWAY_URL"},
 		{"OTEL_EXPORTER_OTLP_ENDPOINT", "otel-collector:4318",
 			"OTEL_EXPORTER_OTLP_ENDPOINT"},
+		{"OTEL_EXPORTER_OTLP_ENDPOINT", "::bad",
+			"OTEL_EXPORTER_OTLP_ENDPOINT"},
+		{"MAX_IN_FLIGHT", "-1", "MAX_IN_FLIGHT"},
+		{"MAX_IN_FLIGHT", "many", "MAX_IN_FLIGHT"},
 		{"SYMBOLS", "btcusdt", "SYMBOLS"},
 		{"K_CE_OVERRIDES", "{", "K_CE_OVERRIDES"},
 		{"K_CE_OVERRIDES", `{"extensions":{"a-b":"x"}}`, "K_CE_OVERRIDES"},
@@ -112,3 +116,33 @@ func TestLoadEmbedded(t *testing.T) {
 		t.Errorf("Load = %v, want the LOG_LEVEL error", err)
 	}
 }
+
+func TestLoadMaxInFlight(t *testing.T) {
+	tests := []struct {
+		name, value string
+		want        *int
+	}{
+		{"unset", "", nil},
+		{"no bound", "0", ptr(0)},
+		{"bound", "3", ptr(3)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.value != "" {
+				t.Setenv("MAX_IN_FLIGHT", tt.value)
+			}
+			var cfg fnhttp.Common
+
+			if err := fnhttp.Load(&cfg); err != nil {
+				t.Fatal(err)
+			}
+
+			if !reflect.DeepEqual(cfg.MaxInFlight, tt.want) {
+				t.Errorf("MaxInFlight = %v, want %v", cfg.MaxInFlight,
+					tt.want)
+			}
+		})
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -63,6 +63,10 @@ func Decode(h http.Header, body []byte) (*ce.Event, error) {
 }
 
 func decodeBinary(h http.Header, body []byte) (*ce.Event, error) {
+	if v := h.Get("Ce-Specversion"); v != ce.CloudEventsVersionV1 {
+		return nil, badBody("specversion %q not supported, want %s", v,
+			ce.CloudEventsVersionV1)
+	}
 	msg := cehttp.NewMessage(h.Clone(), io.NopCloser(bytes.NewReader(body)))
 	e, err := binding.ToEvent(context.Background(), msg)
 	if err != nil {
@@ -76,9 +80,41 @@ func decodeBinary(h http.Header, body []byte) (*ce.Event, error) {
 func decodeStructured(body []byte) (*ce.Event, error) {
 	e, err := cejson.Parse(body)
 	if err != nil {
+		if reason := attributeError(body); reason != "" {
+			return nil, badBody("structured event: %w: %s",
+				cejson.ErrMalformed, reason)
+		}
 		return nil, badBody("structured event: %w", err)
 	}
 	return &e, nil
+}
+
+// stringAttributes are the context attributes a JSON event holds as
+// strings.
+var stringAttributes = []string{"specversion", "id", "source", "type",
+	"subject", "datacontenttype", "dataschema", "time"}
+
+// attributeError says which attribute of a structured event body that
+// did not parse is wrong, in words the sender understands, or "" when
+// it cannot tell: the JSON decoder's own message names byte offsets.
+func attributeError(body []byte) string {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(body, &fields) != nil {
+		return ""
+	}
+	for _, name := range stringAttributes {
+		raw, ok := fields[name]
+		if ok && (len(raw) == 0 || raw[0] != '"') {
+			return name + " must be a string"
+		}
+	}
+	var v string
+	if json.Unmarshal(fields["specversion"], &v) == nil &&
+		v != ce.CloudEventsVersionV1 {
+		return fmt.Sprintf("specversion %q not supported, want %s", v,
+			ce.CloudEventsVersionV1)
+	}
+	return ""
 }
 
 // decodeJSON decodes a body that is JSON but not said to be a CloudEvent.

@@ -37,7 +37,9 @@ func NewSender(url string, hc *http.Client) *Sender {
 func (s *Sender) URL() string { return s.url }
 
 // Send posts e and returns nil on a 2xx answer, an error wrapping
-// ErrRejected on a permanent refusal, and another error otherwise. The
+// ErrRejected on a permanent refusal, and one wrapping ErrUnavailable on
+// a failure worth retrying (408, 429, 5xx, no answer): a Handler that
+// returns it answers 503, so its caller retries. The
 // request carries the W3C traceparent header of ctx's span beside the
 // event's own traceparent extension, so a traced receiver joins in.
 func (s *Sender) Send(ctx context.Context, e ce.Event) error {
@@ -48,7 +50,7 @@ func (s *Sender) Send(ctx context.Context, e ce.Event) error {
 	tracing.ToHTTP(ctx, req.Header)
 	resp, err := s.hc.Do(req)
 	if err != nil {
-		return fmt.Errorf("send %s: %w", e.ID(), err)
+		return fmt.Errorf("send %s: %w: %w", e.ID(), ErrUnavailable, err)
 	}
 	defer resp.Body.Close()
 	reason, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
@@ -63,7 +65,7 @@ func (s *Sender) Send(ctx context.Context, e ce.Event) error {
 		return fmt.Errorf("send %s: %w: %s %s", e.ID(), ErrRejected,
 			resp.Status, oneLine(string(reason)))
 	default:
-		return fmt.Errorf("send %s: %s %s", e.ID(), resp.Status,
-			oneLine(string(reason)))
+		return fmt.Errorf("send %s: %w: %s %s", e.ID(), ErrUnavailable,
+			resp.Status, oneLine(string(reason)))
 	}
 }

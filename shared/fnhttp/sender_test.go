@@ -65,18 +65,19 @@ func TestSenderBinaryMode(t *testing.T) {
 
 func TestSenderStatus(t *testing.T) {
 	tests := []struct {
-		status       int
-		wantErr      bool
-		wantRejected bool
+		status          int
+		wantErr         bool
+		wantRejected    bool
+		wantUnavailable bool
 	}{
-		{200, false, false},
-		{202, false, false},
-		{400, true, true},
-		{404, true, true},
-		{408, true, false},
-		{429, true, false},
-		{500, true, false},
-		{503, true, false},
+		{200, false, false, false},
+		{202, false, false, false},
+		{400, true, true, false},
+		{404, true, true, false},
+		{408, true, false, true},
+		{429, true, false, true},
+		{500, true, false, true},
+		{503, true, false, true},
 	}
 	for _, tt := range tests {
 		t.Run(http.StatusText(tt.status), func(t *testing.T) {
@@ -90,9 +91,11 @@ func TestSenderStatus(t *testing.T) {
 				context.Background(), signalEvent(t))
 
 			if (err != nil) != tt.wantErr ||
-				errors.Is(err, fnhttp.ErrRejected) != tt.wantRejected {
-				t.Errorf("Send = %v, want error %v, rejected %v", err,
-					tt.wantErr, tt.wantRejected)
+				errors.Is(err, fnhttp.ErrRejected) != tt.wantRejected ||
+				errors.Is(err, fnhttp.ErrUnavailable) != tt.wantUnavailable {
+				t.Errorf("Send = %v, want error %v, rejected %v, "+
+					"unavailable %v", err, tt.wantErr, tt.wantRejected,
+					tt.wantUnavailable)
 			}
 		})
 	}
@@ -106,7 +109,8 @@ func TestSenderUnreachable(t *testing.T) {
 	err := fnhttp.NewSender(url, nil).Send(context.Background(),
 		signalEvent(t))
 
-	if err == nil || errors.Is(err, fnhttp.ErrRejected) {
+	if !errors.Is(err, fnhttp.ErrUnavailable) ||
+		errors.Is(err, fnhttp.ErrRejected) {
 		t.Errorf("Send to a closed port = %v, want a retryable error", err)
 	}
 }

@@ -8,8 +8,9 @@
 // no reply is 202 with no body. A failure is answered with a status that
 // tells the caller whether to retry (400 never, 429 and 5xx yes) and the
 // body {"error":"<one line>"} (Content-Type application/json); 413 for
-// a body over the limit. Every failed request is counted once in
-// ta_bot_errors_total.
+// a body over the limit. Any other path is 404, a known path asked with
+// another method 405 with an Allow header, with the same body. Every
+// failed request is counted once in ta_bot_errors_total.
 //
 // With PUSHGATEWAY_URL set, Serve also pushes the registry to a
 // Prometheus Pushgateway on PUSH_INTERVAL and once more at the end of
@@ -90,7 +91,9 @@ type Options struct {
 	Metrics *metrics.Metrics
 	// MaxBodyBytes limits a request body (8 MiB); larger gets 413.
 	MaxBodyBytes int64
-	// MaxInFlight limits concurrent events; more get 429. 0: no limit.
+	// MaxInFlight bounds the events handled at once when MAX_IN_FLIGHT
+	// is unset; more get 429 with Retry-After at once. 0 takes
+	// DefaultMaxInFlight; negative: no bound.
 	MaxInFlight int
 	// ShutdownTimeout bounds the shutdown: in-flight requests, every
 	// Hook and the export of the spans still buffered share it (25s,
@@ -163,11 +166,26 @@ func New(cfg Common, h Handler, opts Options) *Server {
 	s := &Server{cfg: cfg, h: h, opts: opts, name: serverName(opts, cfg),
 		log: opts.Logger, reg: opts.Registry, m: opts.Metrics,
 		start: time.Now()}
-	if opts.MaxInFlight > 0 {
-		s.slots = make(chan struct{}, opts.MaxInFlight)
+	if n := inFlight(cfg, opts); n > 0 {
+		s.slots = make(chan struct{}, n)
 	}
 	s.tr, s.setupErr = s.newTracing()
 	return s
+}
+
+// inFlight returns the bound on events handled at once, 0 for none:
+// MAX_IN_FLIGHT, else Options.MaxInFlight, else DefaultMaxInFlight.
+func inFlight(cfg Common, opts Options) int {
+	switch {
+	case cfg.MaxInFlight != nil:
+		return *cfg.MaxInFlight
+	case opts.MaxInFlight < 0:
+		return 0
+	case opts.MaxInFlight > 0:
+		return opts.MaxInFlight
+	default:
+		return DefaultMaxInFlight()
+	}
 }
 
 // Name returns the function's name: K_SERVICE, else Options.Name, else
@@ -214,19 +232,66 @@ func (s *Server) OnShutdown(h Hook) {
 }
 
 // Handler returns the function's HTTP handler: POST / and the probes.
+// Any other path gets 404, a known path asked with another method 405
+// with an Allow header, both with the JSON error body; GET routes take
+// HEAD too.
 func (s *Server) Handler() http.Handler {
+	routes := []struct {
+		method, path string
+		h            http.Handler
+	}{
+		{http.MethodPost, "/", http.HandlerFunc(s.serveEvent)},
+		{http.MethodGet, "/live", http.HandlerFunc(s.serveLive)},
+		{http.MethodGet, "/_/health", http.HandlerFunc(s.serveLive)},
+		{http.MethodGet, "/ready", http.HandlerFunc(s.serveReady)},
+		{http.MethodGet, "/_/ready", http.HandlerFunc(s.serveReady)},
+		{http.MethodGet, "/health", http.HandlerFunc(s.serveHealth)},
+		{http.MethodGet, "/metrics", promhttp.HandlerFor(s.reg,
+			promhttp.HandlerOpts{Registry: s.reg,
+				ErrorHandling: promhttp.ContinueOnError})},
+	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /", s.serveEvent)
-	mux.HandleFunc("GET /live", s.serveLive)
-	mux.HandleFunc("GET /_/health", s.serveLive)
-	mux.HandleFunc("GET /ready", s.serveReady)
-	mux.HandleFunc("GET /_/ready", s.serveReady)
-	mux.HandleFunc("GET /health", s.serveHealth)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{
-		Registry:      s.reg,
-		ErrorHandling: promhttp.ContinueOnError,
-	}))
+	allow := make(map[string]string, len(routes))
+	for _, rt := range routes {
+		pattern := rt.path
+		if pattern == "/" {
+			pattern = "/{$}" // "/" alone would match every path
+		}
+		mux.Handle(rt.method+" "+pattern, rt.h)
+		allow[rt.path] = rt.method
+		if rt.method == http.MethodGet {
+			allow[rt.path] += ", " + http.MethodHead
+		}
+	}
+	if s.h == nil {
+		delete(allow, "/") // POST / still answers 404 with the reason
+	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.noRoute(w, r, allow[r.URL.Path])
+	})
 	return s.recover(mux)
+}
+
+// noRoute answers a request no route takes: 405 on a known path, whose
+// methods are allow, else 404; counted as unsupported.
+func (s *Server) noRoute(w http.ResponseWriter, r *http.Request,
+	allow string) {
+	path := r.URL.Path
+	if len(path) > 64 {
+		path = path[:64] + "..."
+	}
+	status := http.StatusNotFound
+	reason := fmt.Sprintf("no such path %q", path)
+	if allow != "" {
+		status = http.StatusMethodNotAllowed
+		reason = fmt.Sprintf("method %.16s on %q, want %s", r.Method,
+			path, allow)
+		w.Header().Set("Allow", allow)
+	}
+	s.m.Error(metrics.ErrUnsupported)
+	s.log.Warn("no route", zap.String("method", r.Method),
+		zap.String("path", path), logs.Status(status))
+	writeJSON(w, status, map[string]string{"error": reason})
 }
 
 // Run serves on PORT until ctx is cancelled, then shuts down (see
@@ -279,7 +344,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	stopPush := s.startPush(pusher)
 	s.log.Info("serving", zap.String("addr", ln.Addr().String()),
 		zap.String("name", s.name), zap.Bool("push", pusher != nil),
-		zap.Bool("tracing", s.tr.Enabled()))
+		zap.Bool("tracing", s.tr.Enabled()),
+		zap.Int("max_in_flight", cap(s.slots)))
 
 	select {
 	case <-ctx.Done():
@@ -346,7 +412,7 @@ func (s *Server) serveEvent(w http.ResponseWriter, r *http.Request) {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
 			s.fail(w, r, nil, WithType(metrics.ErrTooLarge, fmt.Errorf(
-				"%w: body over %d bytes", ErrBadRequest, tooLarge.Limit)),
+				"body over %d bytes", tooLarge.Limit)),
 				http.StatusRequestEntityTooLarge)
 			return
 		}

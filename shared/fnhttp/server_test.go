@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -239,7 +240,23 @@ func TestBadForms(t *testing.T) {
 		{"binary 0.3", map[string]string{
 			"Ce-Specversion": "0.3", "Ce-Id": "1", "Ce-Type": "t",
 			"Ce-Source": "/x"}, window, 400, metrics.ErrDecode,
-			"want \"1.0\""},
+			`specversion "0.3" not supported, want 1.0`},
+		{"binary 2.0", map[string]string{
+			"Ce-Specversion": "2.0", "Ce-Id": "1", "Ce-Type": "t",
+			"Ce-Source": "/x", "Content-Type": "application/json"}, window,
+			400, metrics.ErrDecode,
+			`specversion "2.0" not supported, want 1.0`},
+		{"structured id a number", map[string]string{
+			"Content-Type": "application/cloudevents+json"},
+			`{"specversion":"1.0","id":5,"source":"/x","type":"t"}`, 400,
+			metrics.ErrDecode, "id must be a string"},
+		{"structured type null", nil,
+			`{"specversion":"1.0","id":"1","source":"/x","type":null}`, 400,
+			metrics.ErrDecode, "type must be a string"},
+		{"structured specversion 2.0", map[string]string{
+			"Content-Type": "application/cloudevents+json"},
+			`{"specversion":"2.0","id":"1","source":"/x","type":"t"}`, 400,
+			metrics.ErrDecode, `specversion "2.0" not supported, want 1.0`},
 		{"binary without source", map[string]string{
 			"Ce-Specversion": "1.0", "Ce-Id": "1", "Ce-Type": "t",
 			"Content-Type": "application/json"}, window, 400,
@@ -263,7 +280,7 @@ func TestBadForms(t *testing.T) {
 			`{"symbol":"BTCUSDT","interval":"1m","candles":"x"}`, 400,
 			metrics.ErrDecode, "candle window"},
 		{"too large", nil, `{"candles":"` + strings.Repeat("x", 2048) +
-			`"}`, 413, metrics.ErrTooLarge, "over 1024 bytes"},
+			`"}`, 413, metrics.ErrTooLarge, "body over 1024 bytes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -290,6 +307,11 @@ func TestBadForms(t *testing.T) {
 				strings.Contains(body.Error, "\n") {
 				t.Errorf("error = %q, want one line containing %q",
 					body.Error, tt.wantReason)
+			}
+			if tt.wantStatus == 413 &&
+				strings.HasPrefix(body.Error, "bad request") {
+				t.Errorf("error = %q, want no \"bad request\" on a 413",
+					body.Error)
 			}
 			if got := errorsOf(srv.Metrics(), tt.wantType); got != 1 {
 				t.Errorf("errors_total{type=%q} = %v, want 1",
@@ -439,42 +461,93 @@ func TestReplyIsBinary(t *testing.T) {
 	}
 }
 
-func TestOverloadedGets429(t *testing.T) {
-	release := make(chan struct{})
-	entered := make(chan struct{}, 1)
-	h := func(ctx context.Context, e ce.Event) (*ce.Event, error) {
-		entered <- struct{}{}
-		<-release
-		return nil, nil
+// TestMaxInFlight fills the bound with handlers that block and checks
+// the next event gets 429 with Retry-After at once, counted, while the
+// blocked ones finish with 202 and a freed slot takes events again.
+func TestMaxInFlight(t *testing.T) {
+	tests := []struct {
+		name  string
+		cfg   *int // MAX_IN_FLIGHT
+		opt   int  // Options.MaxInFlight
+		bound int  // 0: none, so bound+6 requests all get in
+	}{
+		{"MAX_IN_FLIGHT", ptr(1), 0, 1},
+		{"MAX_IN_FLIGHT beats Options", ptr(2), 5, 2},
+		{"Options", nil, 3, 3},
+		{"default", nil, 0, fnhttp.DefaultMaxInFlight()},
+		{"MAX_IN_FLIGHT=0 is no bound", ptr(0), 1, 0},
+		{"negative Options is no bound", nil, -1, 0},
 	}
-	srv := fnhttp.New(fnhttp.Common{}, h, fnhttp.Options{MaxInFlight: 1})
-	r := start(t, srv)
-	body := mustJSON(t, testWindow(2))
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			release := make(chan struct{})
+			var entered atomic.Int32
+			h := func(ctx context.Context, e ce.Event) (*ce.Event, error) {
+				entered.Add(1)
+				<-release
+				return nil, nil
+			}
+			srv := fnhttp.New(fnhttp.Common{MaxInFlight: tt.cfg}, h,
+				fnhttp.Options{MaxInFlight: tt.opt})
+			r := start(t, srv)
+			body := mustJSON(t, testWindow(2))
+			blocked := tt.bound
+			if tt.bound == 0 {
+				blocked = 6
+			}
 
-	first := make(chan int, 1)
-	go func() {
-		resp, err := http.Post(r.url+"/", "application/json",
-			strings.NewReader(body))
-		if err != nil {
-			first <- 0
-			return
-		}
-		resp.Body.Close()
-		first <- resp.StatusCode
-	}()
-	<-entered
-	second := r.post(t, nil, body)
-	close(release)
+			codes := make(chan int, blocked)
+			for range blocked {
+				go func() { codes <- postStatus(r.url, body) }()
+			}
+			eventually(t, 5*time.Second, "blocked handlers entered",
+				func() bool { return int(entered.Load()) == blocked })
+			if tt.bound > 0 {
+				began := time.Now()
+				over := r.post(t, nil, body)
+				if over.StatusCode != http.StatusTooManyRequests {
+					t.Errorf("over the bound: status = %d, want 429",
+						over.StatusCode)
+				}
+				if took := time.Since(began); took > 2*time.Second {
+					t.Errorf("429 took %v, want it at once", took)
+				}
+				if over.Header.Get("Retry-After") == "" {
+					t.Error("429 without Retry-After")
+				}
+			}
+			close(release)
+			for range blocked {
+				if got := <-codes; got != http.StatusAccepted {
+					t.Errorf("blocked request: status = %d, want 202", got)
+				}
+			}
+			if got := r.post(t, nil, body).StatusCode; got != 202 {
+				t.Errorf("after release: status = %d, want 202", got)
+			}
 
-	if second.StatusCode != http.StatusTooManyRequests {
-		t.Errorf("second status = %d, want 429", second.StatusCode)
+			want := 0.0
+			if tt.bound > 0 {
+				want = 1
+			}
+			if got := errorsOf(srv.Metrics(), metrics.ErrOverloaded); got !=
+				want {
+				t.Errorf("errors_total{type=overloaded} = %v, want %v",
+					got, want)
+			}
+		})
 	}
-	if got := <-first; got != http.StatusAccepted {
-		t.Errorf("first status = %d, want 202", got)
+}
+
+// postStatus posts body to url and returns the status, 0 on an error.
+func postStatus(url, body string) int {
+	resp, err := http.Post(url+"/", "application/json",
+		strings.NewReader(body))
+	if err != nil {
+		return 0
 	}
-	if got := errorsOf(srv.Metrics(), metrics.ErrOverloaded); got != 1 {
-		t.Errorf("errors_total{type=overloaded} = %v, want 1", got)
-	}
+	resp.Body.Close()
+	return resp.StatusCode
 }
 
 func TestNoHandlerIs404(t *testing.T) {
@@ -499,5 +572,89 @@ func TestGetOnEventPathIs405(t *testing.T) {
 
 	if resp.StatusCode != http.StatusMethodNotAllowed {
 		t.Errorf("GET / = %d, want 405", resp.StatusCode)
+	}
+}
+
+// TestRoutes checks only POST / takes events: an unknown path is 404, a
+// known path asked with another method 405 with its Allow header, both
+// with the JSON error body and counted; the probes take HEAD.
+func TestRoutes(t *testing.T) {
+	tests := []struct {
+		method, path string
+		wantStatus   int
+		wantAllow    string
+	}{
+		{"POST", "/", 202, ""},
+		{"POST", "/health", 405, "GET, HEAD"},
+		{"POST", "/metrics", 405, "GET, HEAD"},
+		{"POST", "/live", 405, "GET, HEAD"},
+		{"POST", "/_/ready", 405, "GET, HEAD"},
+		{"PUT", "/metrics", 405, "GET, HEAD"},
+		{"DELETE", "/ready", 405, "GET, HEAD"},
+		{"GET", "/", 405, "POST"},
+		{"PUT", "/", 405, "POST"},
+		{"POST", "/foo", 404, ""},
+		{"POST", "/anything/deep", 404, ""},
+		{"GET", "/foo", 404, ""},
+		{"GET", "/metrics/", 404, ""},
+		{"GET", "/live", 200, ""},
+		{"HEAD", "/live", 200, ""},
+		{"HEAD", "/_/health", 200, ""},
+		{"HEAD", "/_/ready", 200, ""},
+		{"HEAD", "/metrics", 200, ""},
+	}
+	rec := &recorder{}
+	srv := fnhttp.New(fnhttp.Common{}, rec.handle, fnhttp.Options{})
+	r := start(t, srv)
+	body := mustJSON(t, testWindow(2))
+	wantEvents, wantErrors := 0, 0.0
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			req, err := http.NewRequest(tt.method, r.url+tt.path,
+				strings.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := readAll(t, resp)
+			resp.Body.Close()
+
+			if resp.StatusCode != tt.wantStatus {
+				t.Errorf("status = %d (%s), want %d", resp.StatusCode, got,
+					tt.wantStatus)
+			}
+			if a := resp.Header.Get("Allow"); a != tt.wantAllow {
+				t.Errorf("Allow = %q, want %q", a, tt.wantAllow)
+			}
+			if tt.wantStatus == 202 {
+				wantEvents++
+			}
+			if tt.wantStatus < 404 || tt.wantStatus > 405 {
+				return
+			}
+			wantErrors++
+			var e map[string]string
+			if err := json.Unmarshal([]byte(got), &e); err != nil ||
+				e["error"] == "" || strings.Contains(e["error"], "\n") {
+				t.Errorf("body = %q, want {\"error\":\"<one line>\"}", got)
+			}
+			if ct := resp.Header.Get("Content-Type"); ct !=
+				"application/json" {
+				t.Errorf("Content-Type = %q, want application/json", ct)
+			}
+		})
+	}
+	if got := len(rec.got()); got != wantEvents {
+		t.Errorf("handler got %d events, want %d (POST / only)", got,
+			wantEvents)
+	}
+	if got := errorsOf(srv.Metrics(), metrics.ErrUnsupported); got !=
+		wantErrors {
+		t.Errorf("errors_total{type=unsupported} = %v, want %v", got,
+			wantErrors)
 	}
 }

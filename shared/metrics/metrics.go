@@ -51,6 +51,9 @@ const (
 	// ErrSink: an event not delivered to PUBLISHER_URL, K_SINK or a
 	// target URL.
 	ErrSink ErrorType = "sink"
+	// ErrSinkRejected: an event a sink refused for good (a 4xx other
+	// than 408 and 429); the others of its window are still delivered.
+	ErrSinkRejected ErrorType = "sink_rejected"
 	// ErrNATSConnection: a NATS connection or consumer failure.
 	ErrNATSConnection ErrorType = "nats_connection"
 	// ErrNATSPublish: a publish to JetStream that was not acknowledged.
@@ -71,7 +74,8 @@ func ErrorTypes() []ErrorType {
 	return []ErrorType{
 		ErrDecode, ErrUnsupported, ErrTooLarge, ErrInvalidInput,
 		ErrConflict, ErrNotReady, ErrInvalidDecision, ErrStrategy,
-		ErrOverloaded, ErrHandler, ErrPanic, ErrSink, ErrNATSConnection,
+		ErrOverloaded, ErrHandler, ErrPanic, ErrSink, ErrSinkRejected,
+		ErrNATSConnection,
 		ErrNATSPublish, ErrAPIPublish, ErrPush, ErrTracing, ErrOther,
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -34,10 +35,17 @@ const (
 	// DefaultMaxReconnects -1 retries for ever: an outage of NATS never
 	// leaves the process with a dead connection.
 	DefaultMaxReconnects = -1
+	// DefaultWarnInterval is the least time between two warnings of
+	// failed connection attempts; the attempts in between are counted
+	// in the next one.
+	DefaultWarnInterval = 10 * time.Second
 )
 
-// keyURL is the log field of the server URL.
-const keyURL = "nats_url"
+// Log field keys.
+const (
+	keyURL      = "nats_url"
+	keyAttempts = "failed_attempts"
+)
 
 // Conn is a NATS connection with its JetStream context.
 type Conn struct {
@@ -55,7 +63,9 @@ type options struct {
 	pingInterval  time.Duration
 	maxPingsOut   int
 	maxReconnects int
+	warnInterval  time.Duration
 	onStatus      func(connected bool)
+	onError       func(error)
 }
 
 // Option changes how Connect connects.
@@ -92,6 +102,19 @@ func WithStatusFunc(f func(connected bool)) Option {
 	return func(o *options) { o.onStatus = f }
 }
 
+// WithErrorFunc calls f with every failed connection attempt (the first
+// ones and every reconnect) and every asynchronous error, e.g. to count
+// ta_bot_errors_total{type="nats_connection"}. f must not block.
+func WithErrorFunc(f func(error)) Option {
+	return func(o *options) { o.onError = f }
+}
+
+// WithWarnInterval sets the least time between two warnings of failed
+// connection attempts (DefaultWarnInterval).
+func WithWarnInterval(d time.Duration) Option {
+	return func(o *options) { o.warnInterval = d }
+}
+
 // Connect connects to the NATS server at url and waits until the
 // connection is established or ctx is done. A server that is not up yet
 // is retried every reconnect wait. Publishing while disconnected fails at
@@ -104,12 +127,15 @@ func Connect(ctx context.Context, url string, opts ...Option) (*Conn, error) {
 		pingInterval:  DefaultPingInterval,
 		maxPingsOut:   DefaultMaxPingsOut,
 		maxReconnects: DefaultMaxReconnects,
+		warnInterval:  DefaultWarnInterval,
 		onStatus:      func(bool) {},
+		onError:       func(error) {},
 	}
 	for _, opt := range opts {
 		opt(&o)
 	}
-	log := o.log.With(zap.String(keyURL, url))
+	log := o.log.With(zap.String(keyURL, redactList(url)))
+	failed := &throttle{every: o.warnInterval}
 	closing := new(atomic.Bool)
 	lost := func(msg string, fields ...zap.Field) {
 		if closing.Load() {
@@ -128,14 +154,23 @@ func Connect(ctx context.Context, url string, opts ...Option) (*Conn, error) {
 		nats.MaxPingsOutstanding(o.maxPingsOut),
 		nats.ReconnectBufSize(-1),
 		nats.ConnectHandler(func(*nats.Conn) {
+			failed.reset()
 			log.Info("nats connected")
 			o.onStatus(true)
+		}),
+		nats.ReconnectErrHandler(func(_ *nats.Conn, err error) {
+			o.onError(err)
+			if n, ok := failed.next(time.Now()); ok {
+				log.Warn("nats connection attempt failed", zap.Error(err),
+					zap.Int(keyAttempts, n))
+			}
 		}),
 		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
 			lost("nats disconnected", zap.Error(err))
 			o.onStatus(false)
 		}),
 		nats.ReconnectHandler(func(*nats.Conn) {
+			failed.reset()
 			log.Info("nats reconnected")
 			o.onStatus(true)
 		}),
@@ -145,6 +180,7 @@ func Connect(ctx context.Context, url string, opts ...Option) (*Conn, error) {
 		}),
 		nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription,
 			err error) {
+			o.onError(err)
 			log.Warn("nats async error", zap.Error(err))
 		}),
 	)
@@ -153,7 +189,7 @@ func Connect(ctx context.Context, url string, opts ...Option) (*Conn, error) {
 	}
 	if err := waitConnected(ctx, nc); err != nil {
 		nc.Close()
-		return nil, fmt.Errorf("connect nats %s: %w", url, err)
+		return nil, fmt.Errorf("connect nats %s: %w", redactList(url), err)
 	}
 
 	js, err := jetstream.New(nc)
@@ -235,4 +271,34 @@ func (c *Conn) Drain(ctx context.Context) error {
 func (c *Conn) Close() {
 	c.closing.Store(true)
 	c.nc.Close()
+}
+
+// throttle lets one warning through per interval and counts the events
+// in between. It is safe for concurrent use.
+type throttle struct {
+	every time.Duration
+
+	mu   sync.Mutex
+	last time.Time
+	n    int
+}
+
+// next counts one event at now and reports whether to log it, with the
+// number of events since the last one logged, this one included.
+func (t *throttle) next(now time.Time) (n int, ok bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.n++
+	if !t.last.IsZero() && now.Sub(t.last) < t.every {
+		return 0, false
+	}
+	n, t.n, t.last = t.n, 0, now
+	return n, true
+}
+
+// reset forgets the events counted: the next one is logged at once.
+func (t *throttle) reset() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.last, t.n = time.Time{}, 0
 }

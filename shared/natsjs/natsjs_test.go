@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -246,6 +247,111 @@ func TestConnectWaitsForServer(t *testing.T) {
 		natsjs.WithReconnectWait(50*time.Millisecond))
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("connect to nothing = %v, want deadline exceeded", err)
+	}
+}
+
+// TestFailedAttemptsWarnedAndCounted: while no server answers, every
+// failed attempt reaches the error func, and a warning is logged at most
+// once per warn interval, carrying the attempts it stands for.
+func TestFailedAttemptsWarnedAndCounted(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "nats://" + ln.Addr().String()
+	ln.Close() // nothing listens there now
+
+	core, logs := observer.New(zapcore.DebugLevel)
+	var failed atomic.Int64
+	const wait, every = time.Second, 300 * time.Millisecond
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	_, err = natsjs.Connect(ctx, url, natsjs.WithLogger(zap.New(core)),
+		natsjs.WithReconnectWait(20*time.Millisecond),
+		natsjs.WithWarnInterval(every),
+		natsjs.WithErrorFunc(func(error) { failed.Add(1) }))
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("connect to nothing = %v, want deadline exceeded", err)
+	}
+
+	warned := logs.FilterMessage("nats connection attempt failed").All()
+	n := failed.Load()
+	if n < 5 {
+		t.Errorf("%d failed attempts counted in %v, want at least 5", n, wait)
+	}
+	if len(warned) < 1 || len(warned) > int(wait/every)+1 {
+		t.Fatalf("%d warnings in %v, want 1 to %d", len(warned), wait,
+			int(wait/every)+1)
+	}
+	sum := int64(0)
+	for i, w := range warned {
+		if w.Level != zapcore.WarnLevel {
+			t.Errorf("warning %d at level %v", i, w.Level)
+		}
+		k := w.ContextMap()["failed_attempts"].(int64)
+		if i == 0 && k != 1 {
+			t.Errorf("first warning stands for %d attempts, want 1", k)
+		}
+		sum += k
+	}
+	if len(warned) > 1 && sum <= int64(len(warned)) {
+		t.Errorf("warnings stand for %d attempts, want the ones between "+
+			"counted too", sum)
+	}
+	if sum > n {
+		t.Errorf("warnings stand for %d attempts, %d counted", sum, n)
+	}
+}
+
+func TestValidateURL(t *testing.T) {
+	tests := []struct {
+		url string
+		ok  bool
+	}{
+		{"nats://127.0.0.1:4222", true},
+		{"nats://nats", true},
+		{"tls://user:secret@nats.example.com:4443", true},
+		{"ws://nats:8080", true},
+		{"wss://nats.example.com/nats", true},
+		{"nats://[::1]:4222", true},
+		{"127.0.0.1:4222", true},
+		{"nats://a:4222, nats://b:4222,c:4222", true},
+		{"garbage", false},
+		{"", false},
+		{"4222", false},
+		{"http://nats:4222", false},
+		{"nats://", false},
+		{"nats://:4222", false},
+		{"nats://host:notaport", false},
+		{"nats://host:70000", false},
+		{"nats://host:", false},
+		{"nats://host/path", false},
+		{"nats://host?x=1", false},
+		{"nats://a:4222,,nats://b:4222", false},
+		{"nats://a:4222,garbage", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.url, func(t *testing.T) {
+			err := natsjs.ValidateURL(tc.url)
+			if (err == nil) != tc.ok {
+				t.Errorf("ValidateURL(%q) = %v, want ok %t", tc.url, err,
+					tc.ok)
+			}
+			if err != nil && !errors.Is(err, natsjs.ErrBadURL) {
+				t.Errorf("error %v does not wrap ErrBadURL", err)
+			}
+		})
+	}
+}
+
+func TestValidateURLHidesPassword(t *testing.T) {
+	for _, url := range []string{"tls://user:secret@host:notaport",
+		"user:secret@host", "ftp://user:secret@host:4222"} {
+		err := natsjs.ValidateURL(url)
+		if err == nil || strings.Contains(err.Error(), "secret") {
+			t.Errorf("ValidateURL(%q) = %v, want an error without the "+
+				"password", url, err)
+		}
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tabot-functions/tabot/shared/fnhttp"
+	"github.com/tabot-functions/tabot/shared/natsjs"
 )
 
 // Config is the publisher's configuration, read from the environment
@@ -15,7 +16,8 @@ import (
 type Config struct {
 	fnhttp.Common
 
-	// NATSURL is the NATS server (NATS_URL).
+	// NATSURL is the NATS server, or a comma-separated list (NATS_URL),
+	// in a form natsjs.ValidateURL takes.
 	NATSURL string `envconfig:"NATS_URL" default:"nats://127.0.0.1:4222"`
 	// Stream is the output stream, created or updated at start
 	// (SIGNALS_STREAM).
@@ -47,8 +49,8 @@ func (c Config) Validate() error {
 	if err := c.Common.Validate(); err != nil {
 		return err
 	}
-	if c.NATSURL == "" {
-		return errors.New("NATS_URL is empty")
+	if err := natsjs.ValidateURL(c.NATSURL); err != nil {
+		return fmt.Errorf("NATS_URL: %w", err)
 	}
 	if c.Stream == "" || strings.ContainsAny(c.Stream, ".*> \t\r\n/\\") {
 		return fmt.Errorf("SIGNALS_STREAM %q: want a name without "+
@@ -62,9 +64,10 @@ func (c Config) Validate() error {
 		return fmt.Errorf("PUBLISH_TIMEOUT %v: want a positive duration",
 			c.PublishTimeout)
 	}
-	if c.LegacyPrefix != "" && legacyPrefix(c.LegacyPrefix) == "" {
-		return fmt.Errorf("LEGACY_SUBJECT_PREFIX %q: want a subject such "+
-			"as cio.intent.trading", c.LegacyPrefix)
+	if c.LegacyPrefix != "" && !validPrefix(c.LegacyPrefix) {
+		return fmt.Errorf("LEGACY_SUBJECT_PREFIX %q: want dot-separated "+
+			"tokens without wildcards or spaces, such as "+
+			"cio.intent.trading", c.LegacyPrefix)
 	}
 	return c.checkREST()
 }
@@ -92,15 +95,16 @@ func (c Config) checkREST() error {
 	return nil
 }
 
-// legacyPrefix returns prefix without the trailing dots and wildcards
-// the old bot stripped too.
-func legacyPrefix(prefix string) string {
-	p := strings.TrimRight(prefix, ".*> ")
-	if strings.ContainsAny(p, "*> \t") || strings.Contains(p, "..") ||
-		strings.HasPrefix(p, ".") {
-		return ""
+// validPrefix reports whether prefix is a literal subject: no empty
+// token, no wildcard, no white space. A prefix is not trimmed: "a.>"
+// is refused rather than silently published on as "a".
+func validPrefix(prefix string) bool {
+	for _, tok := range strings.Split(prefix, ".") {
+		if tok == "" || strings.ContainsAny(tok, "*> \t\r\n") {
+			return false
+		}
 	}
-	return p
+	return true
 }
 
 // readToken reads a bearer token file, trimmed of surrounding space.

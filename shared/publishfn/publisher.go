@@ -33,6 +33,7 @@ import (
 	"github.com/tabot-functions/tabot/shared/logs"
 	"github.com/tabot-functions/tabot/shared/metrics"
 	"github.com/tabot-functions/tabot/shared/natsjs"
+	"github.com/tabot-functions/tabot/shared/strategy"
 	"github.com/tabot-functions/tabot/shared/tracing"
 )
 
@@ -70,6 +71,10 @@ const (
 // destination, to skip one a retry already delivered.
 const recentIDs = 10000
 
+// ErrTooLarge is returned for a signal whose message exceeds the NATS
+// server's max payload: it can never be published.
+var ErrTooLarge = errors.New("over the nats max payload")
+
 // ErrStreamNotReady is the readiness error until the output stream was
 // created or checked.
 var ErrStreamNotReady = errors.New("signals stream not set up")
@@ -94,6 +99,8 @@ type Publisher struct {
 	// sentLegacy and sentREST hold the ids already delivered there.
 	sentLegacy *recent
 	sentREST   *recent
+	// known holds the ids of the strategies that exist.
+	known map[string]bool
 }
 
 // New returns the publisher for cfg, which must be valid. Logs go to log.
@@ -102,10 +109,12 @@ func New(cfg Config, log *zap.Logger) (*Publisher, error) {
 		return nil, fmt.Errorf("publisher: %w", err)
 	}
 	p := &Publisher{cfg: cfg, log: log,
-		sentLegacy: newRecent(recentIDs), sentREST: newRecent(recentIDs)}
-	if cfg.LegacyPrefix != "" {
-		p.legacy = legacyPrefix(cfg.LegacyPrefix)
+		sentLegacy: newRecent(recentIDs), sentREST: newRecent(recentIDs),
+		known: make(map[string]bool)}
+	for _, id := range strategy.Default().IDs() {
+		p.known[id] = true
 	}
+	p.legacy = cfg.LegacyPrefix
 	p.srv = fnhttp.New(cfg.Common, p.handle,
 		fnhttp.Options{Name: Name, Logger: log})
 	p.m = p.srv.Metrics()
@@ -149,7 +158,10 @@ func (p *Publisher) Serve(ctx context.Context, ln net.Listener) error {
 
 	c, err := natsjs.Connect(ctx, p.cfg.NATSURL,
 		natsjs.WithName(Name), natsjs.WithLogger(p.log),
-		natsjs.WithStatusFunc(func(up bool) { p.m.Component(CheckNATS, up) }))
+		natsjs.WithStatusFunc(func(up bool) { p.m.Component(CheckNATS, up) }),
+		natsjs.WithErrorFunc(func(error) {
+			p.m.Error(metrics.ErrNATSConnection)
+		}))
 	if err != nil {
 		if ctx.Err() == nil {
 			err = fmt.Errorf("publisher: %w", err)
@@ -237,8 +249,11 @@ func (p *Publisher) deliver(ctx context.Context, span trace.Span,
 	if err != nil {
 		return fmt.Errorf("%w: %w", fnhttp.ErrBadRequest, err)
 	}
-	// The signal id (intent_id, checked equal to SignalID) is the key
-	// of de-duplication everywhere; the event id is normally the same.
+	if err := p.check(e, sig); err != nil {
+		return err
+	}
+	// The signal id (intent_id, checked equal to SignalID and to the
+	// event id) is the key of de-duplication everywhere.
 	id := sig.IntentID
 	subject, err := subjectOf(sig)
 	if err != nil {
@@ -259,21 +274,37 @@ func (p *Publisher) deliver(ctx context.Context, span trace.Span,
 		return fmt.Errorf("%w: encode signal: %w", fnhttp.ErrBadRequest, err)
 	}
 
-	if err := p.publish(ctx, e, id, subject, data); err != nil {
-		return fnhttp.WithType(metrics.ErrNATSPublish,
-			fmt.Errorf("%w: %w", fnhttp.ErrUnavailable, err))
+	dup, err := p.publish(ctx, e, id, subject, data)
+	if err != nil {
+		return publishError(err)
 	}
 	if err := p.publishLegacy(ctx, id, sig, data); err != nil {
-		return fnhttp.WithType(metrics.ErrNATSPublish,
-			fmt.Errorf("%w: %w", fnhttp.ErrUnavailable, err))
+		return publishError(err)
 	}
 	if err := p.post(ctx, id, data); err != nil {
 		return fnhttp.WithType(metrics.ErrAPIPublish, err)
 	}
-	p.log.Info("signal published", logs.SignalID(id),
+	msg := "signal published"
+	if dup {
+		// Stored before under this id: the stream kept the first body.
+		msg = "signal duplicate"
+	}
+	p.log.Info(msg, logs.SignalID(id),
 		logs.Strategy(sig.StrategyID), logs.Symbol(sig.Symbol),
 		logs.SignalType(sig.Action), logs.Confidence(sig.Confidence))
 	return nil
+}
+
+// publishError maps a failed publish to its status: a message over the
+// server's max payload can never succeed (400, too_large), any other
+// failure is a 503 the caller retries.
+func publishError(err error) error {
+	if errors.Is(err, ErrTooLarge) || errors.Is(err, nats.ErrMaxPayload) {
+		return fnhttp.WithType(metrics.ErrTooLarge,
+			fmt.Errorf("%w: %w", fnhttp.ErrBadRequest, err))
+	}
+	return fnhttp.WithType(metrics.ErrNATSPublish,
+		fmt.Errorf("%w: %w", fnhttp.ErrUnavailable, err))
 }
 
 // subjectOf returns signals.<strategy>.<SYMBOL>, or alerts.… for a hold.
@@ -291,16 +322,16 @@ func subjectOf(sig event.Signal) (string, error) {
 }
 
 // publish stores the signal in the output stream under its id, with the
-// trace context of ctx in the headers, and waits for JetStream's ack; a
-// duplicate ack is a success.
+// trace context of ctx in the headers, and waits for JetStream's ack. A
+// duplicate ack, the id stored before, is a success and dup is true.
 func (p *Publisher) publish(ctx context.Context, e ce.Event, id,
-	subject string, data []byte) error {
+	subject string, data []byte) (dup bool, err error) {
 	c := p.conn.Load()
 	if c == nil || !p.streamOK.Load() {
-		return ErrStreamNotReady
+		return false, ErrStreamNotReady
 	}
 	if err := c.Ready(ctx); err != nil {
-		return err
+		return false, err
 	}
 	msg := nats.NewMsg(subject)
 	msg.Data = data
@@ -310,22 +341,25 @@ func (p *Publisher) publish(ctx context.Context, e ce.Event, id,
 	msg.Header.Set("Ce-Source", e.Source())
 	msg.Header.Set("Ce-Specversion", e.SpecVersion())
 	tracing.ToHeader(ctx, msg.Header)
+	if err := fits(c.NATS().MaxPayload(), msg, id, p.cfg.Stream); err != nil {
+		return false, fmt.Errorf("publish %s: %w", subject, err)
+	}
 
 	ctx, cancel := context.WithTimeout(ctx, p.cfg.PublishTimeout)
 	defer cancel()
 	ack, err := c.JetStream().PublishMsg(ctx, msg,
 		jetstream.WithMsgID(id), jetstream.WithExpectStream(p.cfg.Stream))
 	if err != nil {
-		return fmt.Errorf("publish %s: %w", subject, err)
+		return false, fmt.Errorf("publish %s: %w", subject, err)
 	}
 	trace.SpanFromContext(ctx).SetAttributes(
 		tracing.KeyDuplicate.Bool(ack.Duplicate))
 	if ack.Duplicate {
 		p.pm.duplicate(destJetStream)
-		return nil
+		return true, nil
 	}
 	p.pm.published(destJetStream)
-	return nil
+	return false, nil
 }
 
 // publishLegacy publishes a buy or sell on the old bot's subject with

@@ -3,12 +3,15 @@ package publishfn
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -20,7 +23,9 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest"
+	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/tabot-functions/tabot/shared/candle"
 	"github.com/tabot-functions/tabot/shared/event"
@@ -61,6 +66,18 @@ func start(t testing.TB, cfg Config) *running {
 	if _, bench := t.(*testing.B); bench {
 		log = zap.NewNop()
 	}
+	return startWith(t, cfg, log)
+}
+
+// startObserved is start with the publisher's logs recorded.
+func startObserved(t testing.TB, cfg Config) (*running, *observer.ObservedLogs) {
+	t.Helper()
+	core, logs := observer.New(zapcore.DebugLevel)
+	return startWith(t, cfg, zap.New(core)), logs
+}
+
+func startWith(t testing.TB, cfg Config, log *zap.Logger) *running {
+	t.Helper()
 	p, err := New(cfg, log)
 	if err != nil {
 		t.Fatal(err)
@@ -103,6 +120,13 @@ func (r *running) get(t testing.TB, path string) int {
 // send posts e in binary content mode and returns the status code.
 func (r *running) send(t testing.TB, e ce.Event) int {
 	t.Helper()
+	code, _ := r.sendBody(t, e)
+	return code
+}
+
+// sendBody is send returning the response body too.
+func (r *running) sendBody(t testing.TB, e ce.Event) (int, string) {
+	t.Helper()
 	req, err := cehttp.NewHTTPRequestFromEvent(context.Background(),
 		r.url, e)
 	if err != nil {
@@ -112,16 +136,29 @@ func (r *running) send(t testing.TB, e ce.Event) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp.StatusCode
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(body)
+}
+
+func (r *running) errors(typ string) float64 {
+	return testutil.ToFloat64(r.m.Errors.WithLabelValues(typ))
 }
 
 // signal returns a valid signal of strategy on the 1m BTCUSDT candle
 // that opened at openTime.
 func signal(strategyID, action string) event.Signal {
-	w := event.Window{Symbol: "BTCUSDT", Interval: "1m",
-		Candles: []candle.Candle{{OpenTime: openTime, Open: 100,
+	return signalAt(strategyID, action, "BTCUSDT", openTime)
+}
+
+// signalAt returns a valid signal of strategy on the 1m candle of
+// symbol that opened at open.
+func signalAt(strategyID, action, symbol string, open int64) event.Signal {
+	w := event.Window{Symbol: symbol, Interval: "1m",
+		Candles: []candle.Candle{{OpenTime: open, Open: 100,
 			High: 101, Low: 99, Close: 100, Volume: 1}}}
 	d := &strategy.Decision{Action: strategy.Action(action),
 		Confidence: 0.8, Price: 100, Metadata: map[string]any{"rsi": 28.5}}
@@ -137,7 +174,8 @@ func signal(strategyID, action string) event.Signal {
 // signalEvent returns the event of s as a strategy sends it.
 func signalEvent(t testing.TB, s event.Signal) ce.Event {
 	t.Helper()
-	e, err := event.NewSignalEvent(s, "1m", openTime)
+	open, _ := s.OpenTime()
+	e, err := event.NewSignalEvent(s, "1m", open)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,13 +233,13 @@ func TestPublishSignal(t *testing.T) {
 		name, action, subject string
 	}{
 		{"buy", "buy", "signals.momentum_pulse.BTCUSDT"},
-		{"hold goes to alerts", "hold", "alerts.band_fade_reversal.BTCUSDT"},
+		{"hold goes to alerts", "hold", "alerts.bollinger_squeeze_alert.BTCUSDT"},
 	}
 	for i, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			strategy := "momentum_pulse"
 			if tc.action == "hold" {
-				strategy = "band_fade_reversal"
+				strategy = "bollinger_squeeze_alert"
 			}
 			s := signal(strategy, tc.action)
 			e := signalEvent(t, s)
@@ -264,6 +302,44 @@ func TestDuplicateSignal(t *testing.T) {
 	}
 }
 
+// TestDuplicateDifferentBody: a different body under an id stored
+// before is answered 202 (the id is what counts), not stored again, and
+// logged as a duplicate, not as published.
+func TestDuplicateDifferentBody(t *testing.T) {
+	srv := natstest.Start(t)
+	p, logs := startObserved(t, testConfig(srv.URL))
+	js := srv.Connect().JetStream()
+
+	first := signal("momentum_pulse", "buy")
+	second := signal("momentum_pulse", "buy")
+	second.Confidence = 0.75
+	for i, s := range []event.Signal{first, second} {
+		if got := p.send(t, signalEvent(t, s)); got != http.StatusAccepted {
+			t.Fatalf("send %d: status %d, want 202", i, got)
+		}
+	}
+
+	msgs := stored(t, js)
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages stored, want 1", len(msgs))
+	}
+	var got event.Signal
+	if err := json.Unmarshal(msgs[0].Data(), &got); err != nil ||
+		got.Confidence != first.Confidence {
+		t.Errorf("stored confidence %v (%v), want the first's %v",
+			got.Confidence, err, first.Confidence)
+	}
+	for msg, want := range map[string]int{"signal published": 1,
+		"signal duplicate": 1} {
+		if n := logs.FilterMessage(msg).Len(); n != want {
+			t.Errorf("%d %q lines, want %d", n, msg, want)
+		}
+	}
+	if got := duplicates(p.Publisher, destJetStream); got != 1 {
+		t.Errorf("duplicates{jetstream} = %v, want 1", got)
+	}
+}
+
 func TestRejects(t *testing.T) {
 	srv := natstest.Start(t)
 	p := start(t, testConfig(srv.URL))
@@ -303,6 +379,158 @@ func TestRejects(t *testing.T) {
 	}
 }
 
+// TestRefusesWhatNoStrategySends: a signal that passes decoding but that
+// the system would never produce is a 400 with its reason, counted as
+// invalid input, and reaches neither the stream nor the legacy subject.
+func TestRefusesWhatNoStrategySends(t *testing.T) {
+	srv := natstest.Start(t)
+	cfg := testConfig(srv.URL)
+	cfg.Symbols = []string{"ETHUSDT"}
+	cfg.LegacyPrefix = "cio.intent.trading"
+	p := start(t, cfg)
+	nc := srv.Connect().NATS()
+	legacy, err := nc.SubscribeSync("cio.intent.trading.>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := nc.Flush(); err != nil {
+		t.Fatal(err)
+	}
+
+	minute := time.Now().Truncate(time.Minute).UnixMilli()
+	future := minute + time.Hour.Milliseconds()
+	otherID := signalEvent(t, signalAt("momentum_pulse", "buy", "ETHUSDT",
+		openTime))
+	otherID.SetID("not-the-signal-id")
+	tests := []struct {
+		name   string
+		e      ce.Event
+		reason string // empty: accepted
+	}{
+		{"symbol outside SYMBOLS", signalEvent(t, signal("momentum_pulse",
+			"buy")), "symbol BTCUSDT is not in SYMBOLS"},
+		{"unknown strategy", signalEvent(t, signalAt("moon_shot", "buy",
+			"ETHUSDT", openTime)), "strategy_id moon_shot is not a known"},
+		{"hold from a trading strategy", signalEvent(t, signalAt(
+			"momentum_pulse", "hold", "ETHUSDT", openTime)),
+			"strategy momentum_pulse never holds"},
+		{"candle not closed", signalEvent(t, signalAt("momentum_pulse",
+			"sell", "ETHUSDT", future)), "is in the future"},
+		{"event id not the signal id", otherID,
+			`event id \"not-the-signal-id\" is not the signal id`},
+		{"candle closing now", signalEvent(t, signalAt("momentum_pulse",
+			"buy", "ETHUSDT", minute)), ""},
+		{"squeeze alert holds", signalEvent(t, signalAt(
+			"bollinger_squeeze_alert", "hold", "ETHUSDT", openTime)), ""},
+	}
+	refused := 0
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, body := p.sendBody(t, tc.e)
+			want := http.StatusBadRequest
+			if tc.reason == "" {
+				want = http.StatusAccepted
+			} else {
+				refused++
+			}
+			if code != want || !strings.Contains(body, tc.reason) {
+				t.Errorf("got %d %s, want %d with %q", code, body, want,
+					tc.reason)
+			}
+			if got := p.errors("invalid_input"); got != float64(refused) {
+				t.Errorf("errors{invalid_input} = %v, want %d", got, refused)
+			}
+		})
+	}
+
+	var subjects []string
+	for _, m := range stored(t, srv.Connect().JetStream()) {
+		subjects = append(subjects, m.Subject())
+	}
+	want := []string{"signals.momentum_pulse.ETHUSDT",
+		"alerts.bollinger_squeeze_alert.ETHUSDT"}
+	if !slices.Equal(subjects, want) {
+		t.Errorf("stored %v, want %v", subjects, want)
+	}
+	if _, err := legacy.NextMsg(time.Second); err != nil {
+		t.Fatalf("accepted buy not on the legacy subject: %v", err)
+	}
+	if m, err := legacy.NextMsg(100 * time.Millisecond); err != nats.ErrTimeout {
+		t.Errorf("legacy message %v, %v; want none more", m, err)
+	}
+}
+
+// TestOverMaxPayload: a signal over the NATS server's max payload (1 MiB
+// by default) but under the HTTP limit can never be published: it is a
+// 400 counted as too_large, not a 503 the Broker would retry for ever.
+// One just under the limit goes through.
+func TestOverMaxPayload(t *testing.T) {
+	srv := natstest.Start(t)
+	p := start(t, testConfig(srv.URL))
+	max := int(p.conn.Load().NATS().MaxPayload())
+
+	tests := []struct {
+		name   string
+		size   int
+		want   int
+		stored int
+	}{
+		{"2 MiB", 2 << 20, http.StatusBadRequest, 0},
+		{"max payload", max, http.StatusBadRequest, 0},
+		{"4 KiB under", max - 4096, http.StatusAccepted, 1},
+	}
+	tooLarge := 0
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := signal("momentum_pulse", "buy")
+			s.Metadata["note"] = strings.Repeat("x", tc.size)
+			code, body := p.sendBody(t, signalEvent(t, s))
+			if tc.want == http.StatusBadRequest {
+				tooLarge++
+				if !strings.Contains(body, "over the nats max payload") {
+					t.Errorf("body %s, want the max payload named", body)
+				}
+			}
+			if code != tc.want {
+				t.Errorf("status %d, want %d", code, tc.want)
+			}
+			if got := p.errors("too_large"); got != float64(tooLarge) {
+				t.Errorf("errors{too_large} = %v, want %d", got, tooLarge)
+			}
+			if n := len(stored(t, srv.Connect().JetStream())); n != tc.stored {
+				t.Errorf("%d messages stored, want %d", n, tc.stored)
+			}
+		})
+	}
+	if got := p.errors("nats_publish"); got != 0 {
+		t.Errorf("errors{nats_publish} = %v, want 0", got)
+	}
+}
+
+// TestPublishError: the server's own max payload refusal (a server that
+// came back with a smaller limit) is a 400 too; other failures are 503.
+func TestPublishError(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want error
+	}{
+		{"max payload", fmt.Errorf("publish x: %w", nats.ErrMaxPayload),
+			fnhttp.ErrBadRequest},
+		{"too large", fmt.Errorf("publish x: %w", ErrTooLarge),
+			fnhttp.ErrBadRequest},
+		{"timeout", fmt.Errorf("publish x: %w", nats.ErrTimeout),
+			fnhttp.ErrUnavailable},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := publishError(tc.err); !errors.Is(got, tc.want) {
+				t.Errorf("publishError = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
 // TestNATSDown is BC-28 for the publisher: while NATS is down a signal
 // gets 503, so the caller retries, and /ready is 503.
 func TestNATSDown(t *testing.T) {
@@ -338,7 +566,7 @@ func TestNATSDown(t *testing.T) {
 func TestLegacySubject(t *testing.T) {
 	srv := natstest.Start(t)
 	cfg := testConfig(srv.URL)
-	cfg.LegacyPrefix = "cio.intent.trading.>"
+	cfg.LegacyPrefix = "cio.intent.trading"
 	p := start(t, cfg)
 
 	nc := srv.Connect().NATS()
@@ -350,7 +578,7 @@ func TestLegacySubject(t *testing.T) {
 		t.Fatal(err)
 	}
 	buy := signalEvent(t, signal("momentum_pulse", "buy"))
-	hold := signalEvent(t, signal("band_fade_reversal", "hold"))
+	hold := signalEvent(t, signal("bollinger_squeeze_alert", "hold"))
 	for _, e := range []ce.Event{buy, hold, buy} {
 		if got := p.send(t, e); got != http.StatusAccepted {
 			t.Fatalf("status %d, want 202", got)
@@ -508,7 +736,14 @@ func TestConfigValidate(t *testing.T) {
 			c.RESTURL, c.RESTTokenFile = "https://api/signals", tokenFile
 		}, true},
 		{"legacy", func(c *Config) { c.LegacyPrefix = "cio.intent.trading" }, true},
+		{"nats list", func(c *Config) { c.NATSURL = "nats://a:4222,b:4222" }, true},
+		{"nats garbage", func(c *Config) { c.NATSURL = "garbage" }, false},
+		{"nats empty", func(c *Config) { c.NATSURL = "" }, false},
 		{"legacy wildcard inside", func(c *Config) { c.LegacyPrefix = "a.*.b" }, false},
+		{"legacy trailing wildcard", func(c *Config) { c.LegacyPrefix = "a.>" }, false},
+		{"legacy trailing dot", func(c *Config) { c.LegacyPrefix = "a.b." }, false},
+		{"legacy empty token", func(c *Config) { c.LegacyPrefix = "a..b" }, false},
+		{"legacy space", func(c *Config) { c.LegacyPrefix = "a b" }, false},
 		{"short duplicate window", func(c *Config) { c.DuplicateWindow = time.Second }, false},
 		{"stream with dot", func(c *Config) { c.Stream = "A.B" }, false},
 		{"rest not a url", func(c *Config) { c.RESTURL = "api" }, false},
@@ -613,23 +848,60 @@ func BenchmarkPublish(b *testing.B) {
 	}
 }
 
-func TestServeBadNATSURL(t *testing.T) {
-	p, err := New(testConfig("nats://127.0.0.1:notaport"), zaptest.NewLogger(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+// TestNATSUnreachable: while NATS_URL answers nothing, each failed
+// attempt is counted as nats_connection and warned about, at most once
+// per 10 s; signals get 503 and /ready is 503.
+func TestNATSUnreachable(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
+	url := "nats://" + ln.Addr().String()
+	ln.Close() // nothing listens there now
+
+	core, logs := observer.New(zapcore.DebugLevel)
+	p, err := New(testConfig(url), zap.New(core))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &running{Publisher: p}
+	ln, err = net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.url = "http://" + ln.Addr().String()
+	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- p.Serve(context.Background(), ln) }()
-	select {
-	case err := <-done:
-		if err == nil {
-			t.Error("Serve = nil, want the connect error")
+	go func() { done <- p.Serve(ctx, ln) }()
+
+	natstest.Eventually(t, 5*time.Second, "two failed attempts counted",
+		func() bool { return r.errors("nats_connection") >= 2 })
+	if n := logs.FilterMessage("nats connection attempt failed").
+		FilterField(zap.Int("failed_attempts", 1)).Len(); n != 1 {
+		t.Errorf("%d warnings of the first failed attempt, want 1 (the "+
+			"next within 10s are counted, not logged)", n)
+	}
+	if got := r.get(t, "/ready"); got != http.StatusServiceUnavailable {
+		t.Errorf("/ready = %d, want 503", got)
+	}
+	e := signalEvent(t, signal("momentum_pulse", "buy"))
+	if got := r.send(t, e); got != http.StatusServiceUnavailable {
+		t.Errorf("signal status %d, want 503", got)
+	}
+
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serve after cancel: %v", err)
+	}
+}
+
+func TestNewRefusesBadNATSURL(t *testing.T) {
+	for _, url := range []string{"garbage", "nats://127.0.0.1:notaport",
+		"http://nats:4222"} {
+		_, err := New(testConfig(url), zaptest.NewLogger(t))
+		if err == nil || !strings.Contains(err.Error(), "NATS_URL") {
+			t.Errorf("New with NATS_URL %q = %v, want an error naming "+
+				"NATS_URL", url, err)
 		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("Serve did not return")
 	}
 }

@@ -3,6 +3,7 @@ package strategyfn_test
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -171,7 +172,9 @@ type sink struct {
 
 	mu     sync.Mutex
 	status int
-	events []ce.Event
+	// statusOf answers the signals of a strategy instead of status.
+	statusOf map[string]int
+	events   []ce.Event
 }
 
 func newSink(tb testing.TB) *sink {
@@ -190,10 +193,28 @@ func (s *sink) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.status < 300 {
+	status := s.status
+	if st, ok := s.statusOf[e.Extensions()["strategy"].(string)]; ok {
+		status = st
+	}
+	if status < 300 {
 		s.events = append(s.events, *e)
 	}
-	w.WriteHeader(s.status)
+	if status >= 400 {
+		http.Error(w, `{"error":"refused by the test"}`, status)
+		return
+	}
+	w.WriteHeader(status)
+}
+
+// setStatusOf answers the signals of strategy id with code.
+func (s *sink) setStatusOf(id string, code int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.statusOf == nil {
+		s.statusOf = make(map[string]int)
+	}
+	s.statusOf[id] = code
 }
 
 func (s *sink) setStatus(code int) {
@@ -214,4 +235,14 @@ func generated(m *metrics.Metrics, id string) float64 {
 
 func errorsOf(m *metrics.Metrics, t metrics.ErrorType) float64 {
 	return testutil.ToFloat64(m.Errors.WithLabelValues(string(t)))
+}
+
+// readBody returns the body of resp.
+func readBody(tb testing.TB, resp *http.Response) string {
+	tb.Helper()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return string(b)
 }

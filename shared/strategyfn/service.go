@@ -1,7 +1,10 @@
 // Package strategyfn is the strategy function: it takes a candle-window
 // event, runs the configured strategies over one shared Input, and
 // answers with the first signal (registry order) or 202 when none fires.
-// With PUBLISHER_URL or K_SINK set, every signal is also posted there.
+// With PUBLISHER_URL or K_SINK set, every signal is also posted there: a
+// signal the sink refuses with a 4xx is counted as sink_rejected and
+// logged, and the others are delivered all the same; a failure worth
+// retrying (5xx, 408, 429, no answer) fails the window with 503.
 //
 // Metrics: ta_bot_signals_generated_total counts evaluations that
 // produced a signal and were delivered. A redelivered window is evaluated
@@ -9,7 +12,8 @@
 // publisher's, which sees every copy under the same id. Within one
 // request each signal is counted once, and only after every send
 // succeeded, so a request the caller retries after a failed send is not
-// counted twice. ta_bot_processing_time_seconds is the evaluation time,
+// counted twice; a signal the sink rejected is not counted. The reply is
+// the first signal delivered. ta_bot_processing_time_seconds is the evaluation time,
 // sending excluded.
 //
 // Tracing: each window is handled in a span "evaluate window", a child of
@@ -205,7 +209,8 @@ func (s *Service) handle(ctx context.Context, span trace.Span,
 	if span.IsRecording() {
 		span.SetAttributes(tracing.KeySignals.Int(len(signals)))
 	}
-	if err := s.send(ctx, signals); err != nil {
+	signals, err = s.send(ctx, signals)
+	if err != nil {
 		return nil, fnhttp.WithType(metrics.ErrSink, err)
 	}
 	for i, sg := range signals {
@@ -285,11 +290,16 @@ func (s *Service) evaluate(ctx context.Context, w event.Window) ([]signal,
 }
 
 // send posts every signal to the sink, if one is configured, up to
-// maxSends at once; any failure fails the window, and the caller's retry
-// sends them all again (the publisher de-duplicates by id).
-func (s *Service) send(ctx context.Context, signals []signal) error {
+// maxSends at once, and returns the signals delivered. A signal the sink
+// refused for good (fnhttp.ErrRejected, a 4xx) is counted as
+// sink_rejected, logged and left out: sending it again cannot help, and
+// it must not hold back the others. Any other failure fails the window
+// with a 503 and the caller's retry sends them all again (the publisher
+// de-duplicates by id).
+func (s *Service) send(ctx context.Context, signals []signal) ([]signal,
+	error) {
 	if s.sender == nil || len(signals) == 0 {
-		return nil
+		return signals, nil
 	}
 	errs := make([]error, len(signals))
 	slots := make(chan struct{}, maxSends)
@@ -299,14 +309,33 @@ func (s *Service) send(ctx context.Context, signals []signal) error {
 		wg.Add(1)
 		go func() {
 			defer func() { <-slots; wg.Done() }()
-			if err := s.sender.Send(ctx, *sg.event); err != nil {
-				errs[i] = fmt.Errorf("deliver signal %s: %w",
-					sg.event.ID(), err)
-			}
+			errs[i] = s.sender.Send(ctx, *sg.event)
 		}()
 	}
 	wg.Wait()
-	return errors.Join(errs...)
+
+	var delivered []signal
+	var failed []error
+	for i, err := range errs {
+		sg := signals[i]
+		switch {
+		case err == nil:
+			delivered = append(delivered, sg)
+		case errors.Is(err, fnhttp.ErrRejected):
+			s.m.Error(metrics.ErrSinkRejected)
+			s.log.Error("signal rejected by the sink",
+				logs.SignalID(sg.event.ID()), logs.Strategy(sg.strategy),
+				logs.ErrorType(string(metrics.ErrSinkRejected)),
+				zap.Error(err))
+		default:
+			failed = append(failed, err)
+		}
+	}
+	if len(failed) > 0 {
+		return nil, fmt.Errorf("deliver %d of %d signals: %w", len(failed),
+			len(signals), failed[0])
+	}
+	return delivered, nil
 }
 
 // maxSends bounds the signals of one window sent at once.

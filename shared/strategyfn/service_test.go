@@ -292,49 +292,93 @@ func TestRedelivery(t *testing.T) {
 	}
 }
 
-// TestSinkFailure checks a failed send is a 5xx the caller retries,
-// counted once as a sink error, with no signal counted until the retry
-// succeeds.
+// TestSinkFailure checks how the sink's answers to the two signals of
+// one window (a, b) decide the window: a failure worth retrying is a 503
+// the caller retries, counted once as sink, with no signal counted until
+// the retry succeeds; a signal the sink rejects for good (4xx) is counted
+// as sink_rejected and left out, and the other is still delivered.
 func TestSinkFailure(t *testing.T) {
 	tests := []struct {
-		name   string
-		status int
+		name         string
+		a, b         int // the sink's status for each; 0: no sink at all
+		wantStatus   int
+		wantReply    string // strategy of the reply
+		wantRejected float64
+		wantSink     float64
+		wantSent     int // events the sink took
 	}{
-		{"unavailable", http.StatusServiceUnavailable},
-		{"rejected", http.StatusBadRequest},
+		{"both 503", 503, 503, 503, "", 0, 1, 0},
+		{"500", 500, 202, 503, "", 0, 1, 1},
+		{"429", 202, 429, 503, "", 0, 1, 1},
+		{"408", 408, 202, 503, "", 0, 1, 1},
+		{"unreachable", 0, 0, 503, "", 0, 1, 0},
+		{"a rejected", 400, 202, 200, "b", 1, 0, 1},
+		{"b rejected", 202, 422, 200, "a", 1, 0, 1},
+		{"both rejected", 400, 404, 202, "", 2, 0, 0},
+		{"a rejected, b 503", 400, 503, 503, "", 1, 1, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			pub := newSink(t)
-			pub.setStatus(tt.status)
+			pub.setStatusOf("a", tt.a)
+			pub.setStatusOf("b", tt.b)
 			cfg := config("all")
 			cfg.Sink = pub.srv.URL // K_SINK
+			if tt.a == 0 {
+				pub.srv.Close()
+			}
 			f := serve(t, cfg, registry(t,
-				&fake{id: "a", history: 3, decide: buy(0.7)}))
+				&fake{id: "a", history: 3, decide: buy(0.7)},
+				&fake{id: "b", history: 3, decide: buy(0.8)}))
 			m := f.svc.Metrics()
-			body := candleEvent(t, window("BTCUSDT", 5))
 
-			resp := f.post(t, nil, body)
+			resp := f.post(t, nil, candleEvent(t, window("BTCUSDT", 5)))
+			body := readBody(t, resp)
 
-			if resp.StatusCode < 500 {
-				t.Errorf("status = %d, want 5xx", resp.StatusCode)
+			if resp.StatusCode != tt.wantStatus {
+				t.Errorf("status = %d (%s), want %d", resp.StatusCode,
+					body, tt.wantStatus)
 			}
-			if got := errorsOf(m, metrics.ErrSink); got != 1 {
-				t.Errorf("errors_total{type=sink} = %v, want 1", got)
+			if got := resp.Header.Get("Ce-Strategy"); got != tt.wantReply {
+				t.Errorf("reply strategy = %q, want %q", got, tt.wantReply)
 			}
-			if got := generated(m, "a"); got != 0 {
-				t.Errorf("signals_generated_total = %v, want 0", got)
+			if tt.wantStatus >= 500 && !strings.Contains(body, `"error"`) {
+				t.Errorf("body = %q, want the JSON error", body)
+			}
+			if got := errorsOf(m, metrics.ErrSinkRejected); got !=
+				tt.wantRejected {
+				t.Errorf("errors_total{type=sink_rejected} = %v, want %v",
+					got, tt.wantRejected)
+			}
+			if got := errorsOf(m, metrics.ErrSink); got != tt.wantSink {
+				t.Errorf("errors_total{type=sink} = %v, want %v", got,
+					tt.wantSink)
+			}
+			if got := len(pub.got()); got != tt.wantSent {
+				t.Errorf("sink took %d events, want %d", got, tt.wantSent)
+			}
+			wantGenerated := 0.0
+			if tt.wantStatus < 500 {
+				wantGenerated = float64(tt.wantSent)
+			}
+			if got := generated(m, "a") + generated(m, "b"); got !=
+				wantGenerated {
+				t.Errorf("signals_generated_total = %v, want %v", got,
+					wantGenerated)
+			}
+			if tt.wantStatus < 500 || tt.a == 0 {
+				return
 			}
 
-			pub.setStatus(http.StatusOK)
-			resp = f.post(t, nil, body)
+			pub.setStatusOf("a", http.StatusOK)
+			pub.setStatusOf("b", http.StatusOK)
+			resp = f.post(t, nil, candleEvent(t, window("BTCUSDT", 5)))
 
-			if resp.StatusCode != http.StatusOK || len(pub.got()) != 1 {
-				t.Errorf("retry: status %d, sink has %d; want 200, 1",
-					resp.StatusCode, len(pub.got()))
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("retry: status %d, want 200", resp.StatusCode)
 			}
-			if got := generated(m, "a"); got != 1 {
-				t.Errorf("retry: signals_generated_total = %v, want 1", got)
+			if got := generated(m, "a") + generated(m, "b"); got != 2 {
+				t.Errorf("retry: signals_generated_total = %v, want 2", got)
 			}
 		})
 	}
