@@ -29,6 +29,8 @@ func TestRunStopsOnBadConfig(t *testing.T) {
 			"WINDOW_SIZE": "10", "MIN_CANDLES": "11"}, "MIN_CANDLES"},
 		{"clock skew", map[string]string{"TARGETS": "http://a",
 			"CLOCK_SKEW": "2h"}, "CLOCK_SKEW"},
+		{"nats url", map[string]string{"TARGETS": "http://a",
+			"NATS_URL": "garbage"}, "NATS_URL"},
 		{"clock skew negative", map[string]string{"TARGETS": "http://a",
 			"CLOCK_SKEW": "-1s"}, "CLOCK_SKEW"},
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tabot-functions/tabot/shared/fnhttp"
+	"github.com/tabot-functions/tabot/shared/natsjs"
 	"github.com/tabot-functions/tabot/shared/strategy"
 )
 
@@ -15,7 +16,8 @@ import (
 type Config struct {
 	fnhttp.Common
 
-	// NATSURL is the NATS server (NATS_URL).
+	// NATSURL is the NATS server, or a comma-separated list (NATS_URL),
+	// in a form natsjs.ValidateURL takes.
 	NATSURL string `envconfig:"NATS_URL" default:"nats://127.0.0.1:4222"`
 	// Stream is the input stream, created or updated at start
 	// (CANDLES_STREAM).
@@ -77,8 +79,8 @@ func (c Config) Validate() error {
 	if err := c.Common.Validate(); err != nil {
 		return err
 	}
-	if c.NATSURL == "" {
-		return errors.New("NATS_URL is empty")
+	if err := natsjs.ValidateURL(c.NATSURL); err != nil {
+		return fmt.Errorf("NATS_URL: %w", err)
 	}
 	if !validName(c.Stream) {
 		return fmt.Errorf("CANDLES_STREAM %q: want a name without "+

@@ -39,7 +39,10 @@ const (
 func (s *Source) consume(ctx context.Context) error {
 	c, err := natsjs.Connect(ctx, s.cfg.NATSURL,
 		natsjs.WithName(Name), natsjs.WithLogger(s.log),
-		natsjs.WithStatusFunc(func(up bool) { s.m.Component(CheckNATS, up) }))
+		natsjs.WithStatusFunc(func(up bool) { s.m.Component(CheckNATS, up) }),
+		natsjs.WithErrorFunc(func(error) {
+			s.m.Error(metrics.ErrNATSConnection)
+		}))
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil

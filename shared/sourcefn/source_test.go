@@ -18,10 +18,13 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest"
+	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/tabot-functions/tabot/shared/event"
 	"github.com/tabot-functions/tabot/shared/fnhttp"
+	"github.com/tabot-functions/tabot/shared/metrics"
 	"github.com/tabot-functions/tabot/shared/natsjs"
 	"github.com/tabot-functions/tabot/shared/natsjs/natstest"
 	"github.com/tabot-functions/tabot/shared/strategy"
@@ -791,6 +794,12 @@ func TestConfigValidate(t *testing.T) {
 		{"subject outside", func(c *Config) { c.Subjects = []string{"ticks.>"} }, false},
 		{"retry above max", func(c *Config) { c.RetryDelay = time.Hour }, false},
 		{"max ack pending", func(c *Config) { c.MaxAckPending = 0 }, false},
+		{"nats list", func(c *Config) { c.NATSURL = "nats://a:4222,b:4222" }, true},
+		{"nats garbage", func(c *Config) { c.NATSURL = "garbage" }, false},
+		{"nats empty", func(c *Config) { c.NATSURL = "" }, false},
+		{"nats bad port", func(c *Config) {
+			c.NATSURL = "nats://127.0.0.1:notaport"
+		}, false},
 		{"no clock skew", func(c *Config) { c.ClockSkew = 0 }, true},
 		{"clock skew negative", func(c *Config) { c.ClockSkew = -time.Second }, false},
 		{"clock skew above max", func(c *Config) { c.ClockSkew = 2 * time.Hour }, false},
@@ -882,22 +891,51 @@ func (f fixed) Evaluate(*strategy.Input) (*strategy.Decision, error) {
 	return nil, nil
 }
 
-func TestServeBadNATSURL(t *testing.T) {
-	cfg := testConfig("nats://127.0.0.1:notaport", "http://127.0.0.1:1")
-	src, err := New(cfg, strategy.Default(), zaptest.NewLogger(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+// TestNATSUnreachable is the report of 20 s of silence with NATS_URL
+// pointing at nothing: each failed attempt is counted as nats_connection
+// and warned about (at most once per 10 s), /ready is 503, and the
+// source stops cleanly.
+func TestNATSUnreachable(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
+	url := "nats://" + ln.Addr().String()
+	ln.Close() // nothing listens there now
+
+	core, logs := observer.New(zapcore.DebugLevel)
+	src, err := New(testConfig(url, "http://127.0.0.1:1"),
+		strategy.Default(), zap.New(core))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	r := &running{Source: src, url: "http://" + ln.Addr().String()}
+	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- src.Serve(context.Background(), ln) }()
+	go func() { done <- src.Serve(ctx, ln) }()
+
+	errs := func() float64 {
+		return testutil.ToFloat64(src.m.Errors.WithLabelValues(
+			string(metrics.ErrNATSConnection)))
+	}
+	natstest.Eventually(t, 5*time.Second, "two failed attempts counted",
+		func() bool { return errs() >= 2 })
+	if n := logs.FilterMessage("nats connection attempt failed").
+		FilterField(zap.Int("failed_attempts", 1)).Len(); n != 1 {
+		t.Errorf("%d warnings of the first failed attempt, want 1", n)
+	}
+	if got := r.status(t, "/ready"); got != http.StatusServiceUnavailable {
+		t.Errorf("/ready = %d, want 503", got)
+	}
+
+	cancel()
 	select {
 	case err := <-done:
-		if err == nil {
-			t.Error("Serve = nil, want the connect error")
+		if err != nil {
+			t.Errorf("Serve = %v, want nil after cancel", err)
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("Serve did not return")
