@@ -281,6 +281,9 @@ func (s *Source) restore(msg jetstream.Msg) error {
 		return errSkipped
 	}
 	open := p.Candle.OpenTime
+	// TODO: a candle refused as not closed stays in the stream, and once
+	// its close has passed a rebuild takes it in; the stream does not
+	// keep which candles were terminated.
 	if err := candle.CheckClosed(open, p.Interval, s.now(),
 		s.cfg.ClockSkew); err != nil {
 		return err
