@@ -140,7 +140,7 @@ func (s *sink) window(id string) (event.Window, bool) {
 // waitIDs waits until the sink accepted exactly want, in that order.
 func (s *sink) waitIDs(t testing.TB, want ...string) {
 	t.Helper()
-	natstest.Eventually(t, 5*time.Second, fmt.Sprintf("accepted %v", want),
+	natstest.Eventually(t, 15*time.Second, fmt.Sprintf("accepted %v", want),
 		func() bool { return slices.Equal(s.ids(), want) })
 }
 
@@ -540,15 +540,15 @@ func TestSlowTargetNoDuplicate(t *testing.T) {
 	pub := newPublisher(t, srv)
 	target := newSink(t)
 	target.setAnswer(func(string, int) int {
-		time.Sleep(1200 * time.Millisecond)
+		time.Sleep(1800 * time.Millisecond)
 		return http.StatusOK
 	})
 	cfg := testConfig(srv.URL, target.srv.URL)
-	cfg.AckWait, cfg.SendTimeout = 2*time.Second, 1800*time.Millisecond
+	cfg.AckWait, cfg.SendTimeout = 3*time.Second, 2700*time.Millisecond
 	src := start(t, cfg)
 
-	// Both are delivered at once; the second waits 1.2 s, then its post
-	// takes 1.2 s more: past its first ack deadline. The 0.8 s left
+	// Both are delivered at once; the second waits 1.8 s, then its post
+	// takes 1.8 s more: past its first ack deadline. The 1.2 s left
 	// before that deadline when its turn comes absorb a loaded machine.
 	pub.candle(t0, 100)
 	pub.candle(t0+minute, 101)
