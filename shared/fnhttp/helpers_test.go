@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/tabot-functions/tabot/shared/candle"
 	"github.com/tabot-functions/tabot/shared/event"
 	"github.com/tabot-functions/tabot/shared/fnhttp"
+	"github.com/tabot-functions/tabot/shared/fnhttp/fnhttptest"
 	"github.com/tabot-functions/tabot/shared/metrics"
 )
 
@@ -75,20 +75,7 @@ func start(tb testing.TB, srv *fnhttp.Server) *running {
 func (r *running) post(tb testing.TB, header map[string]string,
 	body string) *http.Response {
 	tb.Helper()
-	req, err := http.NewRequest(http.MethodPost, r.url+"/",
-		strings.NewReader(body))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { resp.Body.Close() })
-	return resp
+	return fnhttptest.Post(tb, r.url, header, body)
 }
 
 func (r *running) get(tb testing.TB, path string) (int, map[string]any) {

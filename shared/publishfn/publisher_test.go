@@ -30,6 +30,7 @@ import (
 	"github.com/tabot-functions/tabot/shared/candle"
 	"github.com/tabot-functions/tabot/shared/event"
 	"github.com/tabot-functions/tabot/shared/fnhttp"
+	"github.com/tabot-functions/tabot/shared/fnhttp/fnhttptest"
 	"github.com/tabot-functions/tabot/shared/natsjs"
 	"github.com/tabot-functions/tabot/shared/natsjs/natstest"
 	"github.com/tabot-functions/tabot/shared/strategy"
@@ -82,25 +83,8 @@ func startWith(t testing.TB, cfg Config, log *zap.Logger) *running {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- p.Serve(ctx, ln) }()
-	var once sync.Once
-	stop := func() {
-		once.Do(func() {
-			cancel()
-			if err := <-done; err != nil {
-				t.Errorf("serve: %v", err)
-			}
-		})
-	}
-	t.Cleanup(stop)
-	r := &running{Publisher: p, url: "http://" + ln.Addr().String(),
-		stop: stop}
+	url, stop := fnhttptest.Serve(t, p.Serve)
+	r := &running{Publisher: p, url: url, stop: stop}
 	natstest.Eventually(t, 5*time.Second, "publisher not ready",
 		func() bool { return r.get(t, "/ready") == http.StatusOK })
 	return r

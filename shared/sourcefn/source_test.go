@@ -24,6 +24,7 @@ import (
 
 	"github.com/tabot-functions/tabot/shared/event"
 	"github.com/tabot-functions/tabot/shared/fnhttp"
+	"github.com/tabot-functions/tabot/shared/fnhttp/fnhttptest"
 	"github.com/tabot-functions/tabot/shared/metrics"
 	"github.com/tabot-functions/tabot/shared/natsjs"
 	"github.com/tabot-functions/tabot/shared/natsjs/natstest"
@@ -193,25 +194,8 @@ func startWith(t testing.TB, cfg Config, log *zap.Logger,
 	if now != nil {
 		src.now = now
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- src.Serve(ctx, ln) }()
-	var once sync.Once
-	stop := func() {
-		once.Do(func() {
-			cancel()
-			if err := <-done; err != nil {
-				t.Errorf("serve: %v", err)
-			}
-		})
-	}
-	t.Cleanup(stop)
-	r := &running{Source: src, url: "http://" + ln.Addr().String(),
-		stop: stop}
+	url, stop := fnhttptest.Serve(t, src.Serve)
+	r := &running{Source: src, url: url, stop: stop}
 	natstest.Eventually(t, 5*time.Second, "source not consuming",
 		func() bool { return src.running.Load() })
 	return r

@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -19,6 +18,7 @@ import (
 	"github.com/tabot-functions/tabot/shared/candle"
 	"github.com/tabot-functions/tabot/shared/event"
 	"github.com/tabot-functions/tabot/shared/fnhttp"
+	"github.com/tabot-functions/tabot/shared/fnhttp/fnhttptest"
 	"github.com/tabot-functions/tabot/shared/metrics"
 	"github.com/tabot-functions/tabot/shared/strategy"
 	"github.com/tabot-functions/tabot/shared/strategyfn"
@@ -149,20 +149,7 @@ func candleEvent(tb testing.TB, w event.Window) string {
 func (f *fn) post(tb testing.TB, header map[string]string,
 	body string) *http.Response {
 	tb.Helper()
-	req, err := http.NewRequest(http.MethodPost, f.url+"/",
-		strings.NewReader(body))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { resp.Body.Close() })
-	return resp
+	return fnhttptest.Post(tb, f.url, header, body)
 }
 
 // sink is a publisher stand-in: a real HTTP server that keeps the events
