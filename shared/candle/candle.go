@@ -31,11 +31,21 @@ type Candle struct {
 	Trades      int64   `json:"trades,omitempty"`
 }
 
+// The plausible range of prices and volumes. A number outside is not a
+// market's but a producer's mistake (1e308 passes every other check and
+// turns every indicator over the window into nonsense), and inside it
+// sums and squares over any window stay far from overflowing.
+const (
+	MinPrice  = 1e-12
+	MaxPrice  = 1e12
+	MaxVolume = 1e18
+)
+
 // Validate reports whether c is a sane closed candle: a plausible open
-// time (ValidateOpenTime), finite positive prices, a low below everything
-// and a high above everything, a finite volume that is not negative, and
-// optional fields that are absent or sane. The error wraps ErrInvalid and
-// names the field.
+// time (ValidateOpenTime), finite prices from MinPrice to MaxPrice, a low
+// below everything and a high above everything, volumes from 0 to
+// MaxVolume, and optional fields that are absent or sane. The error wraps
+// ErrInvalid and names the field.
 func (c Candle) Validate() error {
 	if err := ValidateOpenTime(c.OpenTime); err != nil {
 		return err
@@ -49,10 +59,15 @@ func (c Candle) Validate() error {
 			return fmt.Errorf("%w: %s %v is not a positive number",
 				ErrInvalid, p.name, p.v)
 		}
+		if p.v < MinPrice || p.v > MaxPrice {
+			return fmt.Errorf("%w: %s %v is outside the plausible "+
+				"prices %g to %g", ErrInvalid, p.name, p.v, MinPrice,
+				MaxPrice)
+		}
 	}
-	if !finite(c.Volume) || c.Volume < 0 {
-		return fmt.Errorf("%w: volume %v is not a number >= 0",
-			ErrInvalid, c.Volume)
+	if !finite(c.Volume) || c.Volume < 0 || c.Volume > MaxVolume {
+		return fmt.Errorf("%w: volume %v is not a number from 0 to %g",
+			ErrInvalid, c.Volume, MaxVolume)
 	}
 	if c.Low > math.Min(c.Open, c.Close) || c.High < math.Max(c.Open, c.Close) {
 		return fmt.Errorf("%w: low %v and high %v do not contain open %v "+
@@ -62,9 +77,10 @@ func (c Candle) Validate() error {
 		return fmt.Errorf("%w: close_time %d is not after open_time %d",
 			ErrInvalid, c.CloseTime, c.OpenTime)
 	}
-	if !finite(c.QuoteVolume) || c.QuoteVolume < 0 {
-		return fmt.Errorf("%w: quote_volume %v is not a number >= 0",
-			ErrInvalid, c.QuoteVolume)
+	if !finite(c.QuoteVolume) || c.QuoteVolume < 0 ||
+		c.QuoteVolume > MaxVolume {
+		return fmt.Errorf("%w: quote_volume %v is not a number from 0 to %g",
+			ErrInvalid, c.QuoteVolume, MaxVolume)
 	}
 	if c.Trades < 0 {
 		return fmt.Errorf("%w: trades %d is negative", ErrInvalid, c.Trades)

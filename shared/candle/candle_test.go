@@ -94,6 +94,23 @@ func TestCandleValidate(t *testing.T) {
 			"low -1"},
 		{"negative volume", with(func(c *candle.Candle) { c.Volume = -1 }),
 			"volume -1"},
+		{"absurd close", with(func(c *candle.Candle) {
+			c.High, c.Close = 1e308, 1e308
+		}), "high 1e+308 is outside the plausible prices"},
+		{"price just above the range", with(func(c *candle.Candle) {
+			c.High = 1.0001e12
+		}), "outside the plausible prices"},
+		{"price below the range", with(func(c *candle.Candle) {
+			c.Open, c.High, c.Low, c.Close = 1e-13, 1e-13, 1e-13, 1e-13
+		}), "open 1e-13 is outside"},
+		{"tiny but plausible price", with(func(c *candle.Candle) {
+			c.Open, c.High, c.Low, c.Close = 1.23e-6, 1.25e-6, 1.2e-6, 1.24e-6
+		}), ""},
+		{"absurd volume", with(func(c *candle.Candle) { c.Volume = 1e300 }),
+			"volume 1e+300 is not a number from 0 to"},
+		{"absurd quote volume", with(func(c *candle.Candle) {
+			c.QuoteVolume = 1e19
+		}), "quote_volume 1e+19"},
 		{"high below close", with(func(c *candle.Candle) { c.High = 100.5 }),
 			"do not contain"},
 		{"low above open", with(func(c *candle.Candle) { c.Low = 100.5 }),

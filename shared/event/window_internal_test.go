@@ -126,7 +126,7 @@ func encodeWindows(t testing.TB) map[string]Window {
 	t.Helper()
 	const open0 = int64(1699999980000)
 	w := Window{Symbol: "PEPEUSDT", Interval: "1m"}
-	prices := []float64{0.00001245, 1e-7, 61299.81, 1e21,
+	prices := []float64{0.00001245, 1e-7, 61299.81, 6e11,
 		0.30000000000000004, 1.0 / 3}
 	for i, p := range prices {
 		w.Candles = append(w.Candles, candle.Candle{
