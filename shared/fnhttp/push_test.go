@@ -12,9 +12,6 @@ import (
 	"time"
 
 	ce "github.com/cloudevents/sdk-go/v2/event"
-	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
@@ -231,46 +228,12 @@ func groups(tb testing.TB, gw string) []push.Group {
 	return g
 }
 
-// gatewayValue scrapes the gateway as Prometheus does and returns the
-// value of the series name with exactly labels, or -1 when there is
-// none.
+// gatewayValue returns the gateway's value of the series name with
+// exactly labels, or -1 when there is none.
 func gatewayValue(tb testing.TB, gw, name string,
 	labels map[string]string) float64 {
 	tb.Helper()
-	resp, err := http.Get(gw + "/metrics")
-	if err != nil {
-		tb.Fatalf("scrape the gateway: %v", err)
-	}
-	defer resp.Body.Close()
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := parser.TextToMetricFamilies(resp.Body)
-	if err != nil {
-		tb.Fatalf("parse the gateway's metrics: %v", err)
-	}
-	for _, m := range families[name].GetMetric() {
-		if !sameLabels(m.GetLabel(), labels) {
-			continue
-		}
-		switch {
-		case m.Counter != nil:
-			return m.GetCounter().GetValue()
-		case m.Gauge != nil:
-			return m.GetGauge().GetValue()
-		}
-	}
-	return -1
-}
-
-func sameLabels(got []*dto.LabelPair, want map[string]string) bool {
-	if len(got) != len(want) {
-		return false
-	}
-	for _, l := range got {
-		if v, ok := want[l.GetName()]; !ok || v != l.GetValue() {
-			return false
-		}
-	}
-	return true
+	return pushtest.Value(pushtest.Scrape(tb, gw), name, labels)
 }
 
 // closedAddr is a loopback address nothing listens on.

@@ -13,9 +13,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/testutil"
-	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 
 	"github.com/tabot-functions/tabot/shared/push"
 	"github.com/tabot-functions/tabot/shared/push/pushtest"
@@ -80,19 +77,19 @@ func TestPushFunctionRegistry(t *testing.T) {
 		t.Fatalf("Push: %v", err)
 	}
 
-	families := scrape(t, gw)
+	families := pushtest.Scrape(t, gw)
 	labels := map[string]string{
 		"job": "tabot-strategy", "instance": "strategy-7d9f-abcde",
 		"strategy": "momentum_pulse",
 	}
-	if got := value(families, "ta_bot_signals_generated_total",
+	if got := pushtest.Value(families, "ta_bot_signals_generated_total",
 		labels); got != 3 {
 		t.Errorf("ta_bot_signals_generated_total%v = %v, want 3",
 			labels, got)
 	}
 	for _, name := range []string{"go_goroutines",
 		"process_resident_memory_bytes", "push_time_seconds"} {
-		got := value(families, name, map[string]string{
+		got := pushtest.Value(families, name, map[string]string{
 			"job": "tabot-strategy", "instance": "strategy-7d9f-abcde"})
 		if got <= 0 {
 			t.Errorf("%s of the pushed group = %v, want > 0", name, got)
@@ -114,7 +111,7 @@ func TestRunPushesOnInterval(t *testing.T) {
 			want - testutil.ToFloat64(
 				signals.WithLabelValues("momentum_pulse")))
 		waitFor(t, "the pushed counter to reach the gateway", func() bool {
-			return value(scrape(t, gw), "ta_bot_signals_generated_total",
+			return pushtest.Value(pushtest.Scrape(t, gw), "ta_bot_signals_generated_total",
 				labels) == want
 		})
 	}
@@ -138,7 +135,7 @@ func TestRunPushesOnShutdown(t *testing.T) {
 
 	labels := map[string]string{"job": "tabot-strategy",
 		"instance": "pod-b", "strategy": "band_fade_reversal"}
-	if got := value(scrape(t, gw), "ta_bot_signals_generated_total",
+	if got := pushtest.Value(pushtest.Scrape(t, gw), "ta_bot_signals_generated_total",
 		labels); got != 7 {
 		t.Errorf("after shutdown the gateway holds %v, want 7", got)
 	}
@@ -162,7 +159,7 @@ func TestStart(t *testing.T) {
 	}
 	labels := map[string]string{"job": "tabot-strategy",
 		"instance": "pod-d", "strategy": "momentum_pulse"}
-	if got := value(scrape(t, gw), "ta_bot_signals_generated_total",
+	if got := pushtest.Value(pushtest.Scrape(t, gw), "ta_bot_signals_generated_total",
 		labels); got != 2 {
 		t.Errorf("after stop the gateway holds %v, want 2", got)
 	}
@@ -307,58 +304,6 @@ func run(tb testing.TB, p *push.Pusher,
 	}
 	tb.Cleanup(func() { stop() })
 	return stop
-}
-
-// scrape reads the gateway's /metrics as Prometheus would.
-func scrape(tb testing.TB, url string) map[string]*dto.MetricFamily {
-	tb.Helper()
-	resp, err := http.Get(url + "/metrics")
-	if err != nil {
-		tb.Fatalf("scrape: %v", err)
-	}
-	defer resp.Body.Close()
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := parser.TextToMetricFamilies(resp.Body)
-	if err != nil {
-		tb.Fatalf("parse scrape: %v", err)
-	}
-	return families
-}
-
-// value returns the value of the series of name with exactly labels, or
-// -1 when there is none.
-func value(families map[string]*dto.MetricFamily, name string,
-	labels map[string]string) float64 {
-	mf, ok := families[name]
-	if !ok {
-		return -1
-	}
-	for _, m := range mf.GetMetric() {
-		if !sameLabels(m.GetLabel(), labels) {
-			continue
-		}
-		switch {
-		case m.Counter != nil:
-			return m.GetCounter().GetValue()
-		case m.Gauge != nil:
-			return m.GetGauge().GetValue()
-		case m.Untyped != nil:
-			return m.GetUntyped().GetValue()
-		}
-	}
-	return -1
-}
-
-func sameLabels(got []*dto.LabelPair, want map[string]string) bool {
-	if len(got) != len(want) {
-		return false
-	}
-	for _, l := range got {
-		if v, ok := want[l.GetName()]; !ok || v != l.GetValue() {
-			return false
-		}
-	}
-	return true
 }
 
 // closedAddr is a local address nothing listens on.

@@ -1,14 +1,10 @@
 package sourcefn
 
 import (
-	"context"
 	"net/http"
 	"os"
 	"testing"
 	"time"
-
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 
 	"github.com/tabot-functions/tabot/shared/natsjs/natstest"
 	"github.com/tabot-functions/tabot/shared/push/pushtest"
@@ -74,33 +70,7 @@ func TestFinalPushAfterCandleInHand(t *testing.T) {
 // the group of job tabot-candle-source and this host, -1 when absent.
 func gatewayValue(t testing.TB, gw, name, result string) float64 {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet,
-		gw+"/metrics", nil)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := parser.TextToMetricFamilies(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
 	host, _ := os.Hostname()
-	want := map[string]string{"job": Name, "instance": host,
-		"result": result}
-	for _, m := range families[name].GetMetric() {
-		got := map[string]string{}
-		for _, l := range m.GetLabel() {
-			got[l.GetName()] = l.GetValue()
-		}
-		if len(got) == len(want) && got["job"] == want["job"] &&
-			got["instance"] == want["instance"] &&
-			got["result"] == want["result"] {
-			return m.GetCounter().GetValue()
-		}
-	}
-	return -1
+	return pushtest.Value(pushtest.Scrape(t, gw), name, map[string]string{
+		"job": Name, "instance": host, "result": result})
 }
