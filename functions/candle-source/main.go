@@ -5,10 +5,6 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/tabot-functions/tabot/shared/fnhttp"
 	"github.com/tabot-functions/tabot/shared/logs"
@@ -16,16 +12,7 @@ import (
 	"github.com/tabot-functions/tabot/shared/strategy"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(),
-		os.Interrupt, syscall.SIGTERM)
-	err := run(ctx)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "candle-source:", err)
-		os.Exit(1)
-	}
-}
+func main() { fnhttp.Main("candle-source", run) }
 
 func run(ctx context.Context) error {
 	var cfg sourcefn.Config

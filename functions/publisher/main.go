@@ -6,26 +6,13 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/tabot-functions/tabot/shared/fnhttp"
 	"github.com/tabot-functions/tabot/shared/logs"
 	"github.com/tabot-functions/tabot/shared/publishfn"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(),
-		os.Interrupt, syscall.SIGTERM)
-	err := run(ctx)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "publisher:", err)
-		os.Exit(1)
-	}
-}
+func main() { fnhttp.Main("publisher", run) }
 
 func run(ctx context.Context) error {
 	var cfg publishfn.Config

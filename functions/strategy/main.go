@@ -7,26 +7,14 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"os/signal"
-	"syscall"
 
+	"github.com/tabot-functions/tabot/shared/fnhttp"
 	"github.com/tabot-functions/tabot/shared/logs"
 	"github.com/tabot-functions/tabot/shared/strategy"
 	"github.com/tabot-functions/tabot/shared/strategyfn"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(),
-		os.Interrupt, syscall.SIGTERM)
-	err := run(ctx)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "strategy:", err)
-		os.Exit(1)
-	}
-}
+func main() { fnhttp.Main("strategy", run) }
 
 func run(ctx context.Context) error {
 	cfg, err := strategyfn.LoadConfig()
